@@ -1,0 +1,1 @@
+"""Models of the calendars domain (built by its own issue)."""

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from crm.health import healthz
+from workspaces.rest import views as auth_views
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("auth/token", auth_views.obtain_token, name="auth-token"),
+    path("auth/token/refresh", auth_views.refresh_token, name="auth-token-refresh"),
+    path("auth/me", auth_views.me, name="auth-me"),
+    path("admin/", admin.site.urls),
+]

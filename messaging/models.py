@@ -1,0 +1,1 @@
+"""Models of the messaging domain (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the workflow domain (built by its own issue)."""
