@@ -16,8 +16,11 @@ from workspaces.services.api_keys import create_api_key, revoke_api_key
 pytestmark = pytest.mark.django_db
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+def bearer(token: str, host: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if host is not None:
+        headers["Host"] = host
+    return headers
 
 
 def sign_in(client: Client, email: str, password: str, workspace: str) -> tuple[int, dict]:
@@ -29,12 +32,14 @@ def sign_in(client: Client, email: str, password: str, workspace: str) -> tuple[
     return response.status_code, response.json()
 
 
-def test_sign_in_returns_tokens_bound_to_the_workspace(client: Client, ws_a: SeededWorkspace) -> None:
+def test_sign_in_returns_tokens_bound_to_the_workspace(
+    client: Client, ws_a: SeededWorkspace
+) -> None:
     status, body = sign_in(client, ws_a.admin.email.upper(), PASSWORD, ws_a.workspace.subdomain)
     assert status == 200
     assert AccessToken(body["access"])["workspace_id"] == str(ws_a.workspace.id)
 
-    me = client.get("/auth/me", **bearer(body["access"]))
+    me = client.get("/auth/me", headers=bearer(body["access"]))
     assert me.status_code == 200
     assert me.json()["workspace"]["subdomain"] == ws_a.workspace.subdomain
     assert me.json()["user"]["email"] == ws_a.admin.email
@@ -71,7 +76,9 @@ def test_sign_in_with_a_malformed_body(client: Client) -> None:
     assert response.json()["field"] == "password"
 
 
-def test_refresh_rotates_and_the_old_refresh_token_dies(client: Client, ws_a: SeededWorkspace) -> None:
+def test_refresh_rotates_and_the_old_refresh_token_dies(
+    client: Client, ws_a: SeededWorkspace
+) -> None:
     _, pair = sign_in(client, ws_a.admin.email, PASSWORD, ws_a.workspace.subdomain)
     rotated = client.post(
         "/auth/token/refresh", {"refresh": pair["refresh"]}, content_type="application/json"
@@ -97,22 +104,27 @@ def test_an_access_token_is_not_a_refresh_token(client: Client, ws_a: SeededWork
 
 def test_no_token_and_bad_tokens_are_401(client: Client, ws_a: SeededWorkspace) -> None:
     assert client.get("/auth/me").status_code == 401
-    for token in ["garbage", ws_a.access_token + "x", "crm_" + "0" * 32 + "_nope", ws_a.refresh_token]:
-        response = client.get("/auth/me", **bearer(token))
+    for token in [
+        "garbage",
+        ws_a.access_token + "x",
+        "crm_" + "0" * 32 + "_nope",
+        ws_a.refresh_token,
+    ]:
+        response = client.get("/auth/me", headers=bearer(token))
         assert response.status_code == 401, token
         assert response.json()["code"] == "UNAUTHENTICATED"
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_expired_access_token_is_401(client: Client, ws_a: SeededWorkspace) -> None:
-    token = AccessToken(ws_a.access_token)
+    token = AccessToken(ws_a.access_token)  # type: ignore[arg-type]
     token.set_exp(lifetime=-timedelta(seconds=1))
-    response = client.get("/auth/me", **bearer(str(token)))
+    response = client.get("/auth/me", headers=bearer(str(token)))
     assert response.status_code == 401
 
 
 def test_api_key_authenticates_for_its_workspace(client: Client, ws_a: SeededWorkspace) -> None:
-    response = client.get("/auth/me", **bearer(ws_a.api_key))
+    response = client.get("/auth/me", headers=bearer(ws_a.api_key))
     assert response.status_code == 200
     assert response.json()["kind"] == "api_key"
     assert response.json()["workspace"]["id"] == str(ws_a.workspace.id)
@@ -128,9 +140,9 @@ def test_api_key_is_stored_hashed(ws_a: SeededWorkspace) -> None:
 
 def test_revoked_and_expired_api_keys_are_401(client: Client, ws_a: SeededWorkspace) -> None:
     revoked = create_api_key(ws_a.workspace, "to revoke")
-    assert client.get("/auth/me", **bearer(revoked.secret)).status_code == 200
+    assert client.get("/auth/me", headers=bearer(revoked.secret)).status_code == 200
     revoke_api_key(revoked.api_key)
-    assert client.get("/auth/me", **bearer(revoked.secret)).status_code == 401
+    assert client.get("/auth/me", headers=bearer(revoked.secret)).status_code == 401
 
     expiring = create_api_key(
         ws_a.workspace, "short", expires_at=timezone.now() + timedelta(minutes=1)
@@ -138,10 +150,10 @@ def test_revoked_and_expired_api_keys_are_401(client: Client, ws_a: SeededWorksp
     ApiKey.objects.filter(id=expiring.api_key.id).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert client.get("/auth/me", **bearer(expiring.secret)).status_code == 401
+    assert client.get("/auth/me", headers=bearer(expiring.secret)).status_code == 401
 
 
 def test_api_key_with_a_wrong_secret_is_401(client: Client, ws_a: SeededWorkspace) -> None:
     prefix, _, secret = ws_a.api_key.rpartition("_")
     forged = f"{prefix}_{secret[:-2]}zz"
-    assert client.get("/auth/me", **bearer(forged)).status_code == 401
+    assert client.get("/auth/me", headers=bearer(forged)).status_code == 401

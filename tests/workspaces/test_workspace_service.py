@@ -40,9 +40,7 @@ def test_create_workspace_clones_the_template() -> None:
 
     assert workspace.schema_name == schema_name_for(subdomain)
     assert schema_exists(workspace.schema_name)
-    assert {"metadata_object", "metadata_field", "metadata_index"} <= _tables(
-        workspace.schema_name
-    )
+    assert {"metadata_object", "metadata_field", "metadata_index"} <= _tables(workspace.schema_name)
     # The migration history is copied, not replayed: identical to the template's.
     assert _applied_migrations(workspace.schema_name) == _applied_migrations(
         template.template_schema_name()
@@ -60,7 +58,9 @@ def test_failed_creation_leaves_no_row_no_schema_no_user() -> None:
     subdomain = unique_subdomain()
     # The admin email is checked after the schema is cloned: the failure must undo the clone.
     with pytest.raises(BadUserInput):
-        create_workspace(subdomain, "Broken", admin=AdminAccount(email="not-an-email", password=None))
+        create_workspace(
+            subdomain, "Broken", admin=AdminAccount(email="not-an-email", password=None)
+        )
 
     assert not Workspace.objects.filter(subdomain=subdomain).exists()
     assert not Domain.objects.filter(domain__startswith=subdomain).exists()
