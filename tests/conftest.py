@@ -1,5 +1,5 @@
 """Shared fixtures. Tests run against the real PostgreSQL and Redis named by DATABASE_URL and
-REDIS_URL (see .ci/run and scripts/services.py).
+REDIS_URL (see .ci/run and scripts/devservices.py).
 
 Workspaces A and B are created once per session through the real service and committed, so
 subprocesses (commands, servers, Celery workers) pointed at the test database see them too.

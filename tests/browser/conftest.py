@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from tests.conftest import ROOT, subprocess_env
 
@@ -79,3 +80,6 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield page
         finally:
             browser.close()
+            # Django keeps a separate connection per async context: close the one the test
+            # opened while Playwright's loop ran, or it would outlive the test database.
+            connections.close_all()

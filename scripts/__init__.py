@@ -1,0 +1,1 @@
+"""Developer scripts (not imported by the application)."""
