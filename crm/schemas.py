@@ -32,3 +32,8 @@ def use_workspace(workspace: Any) -> None:
 
 def current_schema() -> str:
     return _connection().schema_name
+
+
+def use_schema(schema_name: str) -> None:
+    """Point the connection at a schema that may have no workspace row (the template)."""
+    cast(Any, connection).set_schema(schema_name)

@@ -172,3 +172,8 @@ LOGGING = {
 # Largest request body an API accepts, in bytes.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+
+# Metadata changes wait at most this long for a table lock, then fail cleanly.
+METADATA_LOCK_TIMEOUT_MS = env_int("METADATA_LOCK_TIMEOUT_MS", 5000)
+# A cap on fields per object, below PostgreSQL's 1,600 columns per table.
+MAX_FIELDS_PER_OBJECT = env_int("MAX_FIELDS_PER_OBJECT", 500)

@@ -1,0 +1,7 @@
+from metadata.field_types.base import FieldType
+
+
+class UuidType(FieldType):
+    type = "UUID"
+    sql_type = "uuid"
+    kind = "uuid"
