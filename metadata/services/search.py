@@ -10,6 +10,14 @@ from metadata.services.changes import execute
 from metadata.services.specs import search_columns
 
 
+def search_vector_column(schema: str, obj: ObjectMetadata) -> sql.Composable:
+    return sql.SQL(
+        "ALTER TABLE {} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({}) STORED"
+    ).format(
+        ddl.qualified(schema, obj.table_name), ddl.search_vector_expression(search_columns(obj))
+    )
+
+
 def rebuild_search_vector(schema: str, obj: ObjectMetadata) -> None:
     """Re-create the generated column with the current expression (PostgreSQL 15 cannot
     alter a generation expression in place)."""
