@@ -84,6 +84,10 @@ class Conflict(ApiError):
     code = ErrorCode.CONFLICT
 
 
+class PayloadTooLarge(ApiError):
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+
+
 class WorkspaceSuspended(ApiError):
     code = ErrorCode.WORKSPACE_SUSPENDED
 

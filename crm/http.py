@@ -8,7 +8,7 @@ import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from crm.errors import BadUserInput
+from crm.errors import BadUserInput, PayloadTooLarge
 
 
 def json_response(data: Any, status: int = 200) -> HttpResponse:
@@ -22,7 +22,9 @@ def json_response(data: Any, status: int = 200) -> HttpResponse:
 def json_body(request: HttpRequest) -> dict[str, Any]:
     """The request's JSON object body, or BadUserInput saying what is wrong with it."""
     if len(request.body) > settings.MAX_REQUEST_BYTES:
-        raise BadUserInput("The request body is too large.")
+        raise PayloadTooLarge(
+            f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes."
+        )
     try:
         data = orjson.loads(request.body or b"{}")
     except orjson.JSONDecodeError:

@@ -177,3 +177,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 METADATA_LOCK_TIMEOUT_MS = env_int("METADATA_LOCK_TIMEOUT_MS", 5000)
 # A cap on fields per object, below PostgreSQL's 1,600 columns per table.
 MAX_FIELDS_PER_OBJECT = env_int("MAX_FIELDS_PER_OBJECT", 500)
+
+# GraphQL documents longer than this many tokens are refused before parsing completes.
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 10_000)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from crm.health import healthz
+from metadata.graphql.view import metadata_graphql
 from workspaces.rest import views as auth_views
 
 urlpatterns = [
@@ -9,5 +10,6 @@ urlpatterns = [
     path("auth/token", auth_views.obtain_token, name="auth-token"),
     path("auth/token/refresh", auth_views.refresh_token, name="auth-token-refresh"),
     path("auth/me", auth_views.me, name="auth-me"),
+    path("metadata", metadata_graphql, name="metadata-graphql"),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ class Principal:
     workspace: Workspace
     user: User | None = None
     api_key: ApiKey | None = None
+    role: str | None = None  # the user's membership role; None for API keys
 
     @property
     def kind(self) -> str:
@@ -57,7 +58,7 @@ def authenticate_bearer(raw: str) -> Principal:
     )
     if membership is None:
         raise Unauthenticated("The access token's user is not a member of its workspace.")
-    return Principal(workspace=membership.workspace, user=membership.user)
+    return Principal(workspace=membership.workspace, user=membership.user, role=membership.role)
 
 
 def check_workspace_usable(principal: Principal) -> None:

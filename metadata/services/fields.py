@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -205,13 +206,14 @@ def delete_field(field_id: Any) -> FieldMetadata:
                 "choose another one first.",
                 field="id",
             )
+        deleted = copy.copy(field)  # delete() clears the instance's id; the caller shows it
         if field.type == "RELATION":
             drop_relation_storage(schema, field)
             partner = field.relation_target_field
             field.delete()
             if partner is not None:
                 partner.delete()
-            return field
+            return deleted
         from metadata.services.search import remove_from_search
 
         remove_from_search(schema, obj, field)
@@ -219,4 +221,4 @@ def delete_field(field_id: Any) -> FieldMetadata:
             execute(ddl.drop_unique_index(schema, obj.table_name, field_spec(field)))
         execute(ddl.drop_columns(schema, obj.table_name, field_spec(field)))
         field.delete()
-    return field
+    return deleted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,8 +214,6 @@ def delete_object(object_id: Any) -> ObjectMetadata:
         for relation in obj.fields.filter(type="RELATION"):
             drop_relation_partner(schema, relation)
         execute([ddl.drop_table(schema, obj.table_name)])
-        deleted = ObjectMetadata(
-            **{f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-        )
+        deleted = copy.copy(obj)  # delete() clears the instance's id; the caller shows it
         obj.delete()
     return deleted

@@ -1,0 +1,157 @@
+"""The HTTP side of every GraphQL endpoint: read the request, parse and validate the document
+(cached), execute it against a schema, encode the answer with orjson."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.validation import ASTValidationRule
+
+from crm.errors import ApiError, BadUserInput, ErrorCode, PayloadTooLarge, Unauthenticated
+from crm.graphql.errors import PARSE_FAILED, VALIDATION_FAILED, error_dict, format_error
+from workspaces.middleware import get_context
+from workspaces.principal import Principal
+
+
+@dataclass(frozen=True)
+class GraphQLContext:
+    request: HttpRequest
+    principal: Principal
+
+
+class DocumentCache:
+    """Parsed and validated documents, per schema object, bounded (LRU)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[
+            tuple[int, str], tuple[DocumentNode | None, list[dict[str, Any]]]
+        ] = OrderedDict()
+        self._lock = Lock()
+
+    def get(
+        self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
+    ) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+        key = (id(schema), query)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        try:
+            document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+        except GraphQLError as error:
+            result: tuple[DocumentNode | None, list[dict[str, Any]]] = (
+                None,
+                [error_dict(error.message, PARSE_FAILED)],
+            )
+        else:
+            errors = validate(schema, document, [*specified_rules, *rules])
+            result = (
+                (None, [error_dict(e.message, VALIDATION_FAILED) for e in errors])
+                if errors
+                else (document, [])
+            )
+        with self._lock:
+            self._items[key] = result
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return result
+
+
+documents = DocumentCache(size=1024)
+
+
+def graphql_response(data: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(orjson.dumps(data), status=status, content_type="application/json")
+
+
+def error_response(error: ApiError) -> HttpResponse:
+    extensions: dict[str, Any] = {"field": error.field} if error.field else {}
+    return graphql_response(
+        {"errors": [error_dict(error.message, error.code.value, **extensions)]}, status=error.status
+    )
+
+
+def read_operation(request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
+    if len(request.body) > settings.MAX_REQUEST_BYTES:
+        raise PayloadTooLarge(
+            f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes."
+        )
+    try:
+        body = orjson.loads(request.body or b"{}")
+    except orjson.JSONDecodeError:
+        raise BadUserInput("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise BadUserInput("The request body must be a JSON object with a 'query'.")
+    query = body.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadUserInput("The request needs a 'query' string.")
+    variables = body.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadUserInput("'variables' must be a JSON object.")
+    operation = body.get("operationName")
+    if operation is not None and not isinstance(operation, str):
+        raise BadUserInput("'operationName' must be a string.")
+    return query, variables, operation
+
+
+def serve(
+    request: HttpRequest,
+    schema_for: Callable[[Principal], GraphQLSchema],
+    *,
+    rules: tuple[type[ASTValidationRule], ...] = (),
+) -> HttpResponse:
+    """Answer one GraphQL POST for the authenticated caller."""
+    if request.method != "POST":
+        return graphql_response(
+            {
+                "errors": [
+                    error_dict("Send GraphQL operations with POST.", ErrorCode.BAD_USER_INPUT.value)
+                ]
+            },
+            status=405,
+        )
+    context = get_context(request)
+    if context.auth_error is not None:
+        return error_response(context.auth_error)
+    if context.principal is None:
+        return error_response(
+            Unauthenticated("Send 'Authorization: Bearer <access token or API key>'.")
+        )
+    try:
+        query, variables, operation = read_operation(request)
+    except ApiError as error:
+        return error_response(error)
+    schema = schema_for(context.principal)
+    document, errors = documents.get(schema, query, rules)
+    if document is None:
+        return graphql_response({"errors": errors}, status=400)
+    result = execute(
+        schema,
+        document,
+        context_value=GraphQLContext(request, context.principal),
+        variable_values=variables,
+        operation_name=operation,
+    )
+    assert isinstance(result, ExecutionResult), "resolvers must be synchronous"
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [format_error(e) for e in result.errors]
+    return graphql_response(body)
