@@ -29,6 +29,13 @@ class SubField:
 
 
 @dataclass(frozen=True)
+class SqlDefault:
+    """A column default that is an SQL expression (now()), not a value."""
+
+    expression: str
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     sql_type: str

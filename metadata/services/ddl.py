@@ -12,7 +12,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from metadata.field_types.base import Column, FieldSpec
+from metadata.field_types.base import Column, FieldSpec, SqlDefault
 from metadata.field_types.registry import get_field_type
 from metadata.field_types.relation import MANY_TO_ONE, join_column, on_delete, relation_type
 
@@ -26,6 +26,8 @@ SYSTEM_DEFAULTS = {
 
 
 def literal(column: Column, value: Any) -> sql.Composable:
+    if isinstance(value, SqlDefault):
+        return sql.SQL(value.expression)
     if column.sql_type == "jsonb":
         return sql.Literal(value if isinstance(value, Jsonb) else Jsonb(value))
     return sql.SQL("{}::{}").format(sql.Literal(value), sql.SQL(column.sql_type))

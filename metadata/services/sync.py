@@ -27,7 +27,11 @@ class Step:
 
 
 def object_input(definition: ObjectDef) -> ObjectInput:
-    own = [f for f in definition.fields if f.type != "RELATION"]
+    own = [
+        definition.field_with_stable_option_ids(f)
+        for f in definition.fields
+        if f.type != "RELATION"
+    ]
     return ObjectInput(
         name_singular=definition.name_singular,
         name_plural=definition.name_plural,
@@ -161,6 +165,7 @@ def _create_object(definition: ObjectDef) -> None:
 
 
 def _create_field(definition: ObjectDef, field: FieldDef) -> None:
+    field = definition.field_with_stable_option_ids(field)
     create_field(
         ObjectMetadata.objects.get(standard_id=definition.standard_id).id,
         FieldInput(

@@ -6,6 +6,7 @@ the difference. Ids are derived from stable keys, so a declaration never hard-co
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,8 +60,20 @@ class ObjectDef:
     def standard_id(self) -> uuid.UUID:
         return standard_id(self.key or self.name_singular)
 
+    def field_key(self, f: FieldDef) -> str:
+        return f.key or f"{self.key or self.name_singular}.{f.name}"
+
     def field_standard_id(self, f: FieldDef) -> uuid.UUID:
-        return standard_id(f.key or f"{self.key or self.name_singular}.{f.name}")
+        return standard_id(self.field_key(f))
+
+    def field_with_stable_option_ids(self, f: FieldDef) -> FieldDef:
+        """The field with option ids derived from its own key, so that the same option in two
+        fields (NONE, ACTIVE ...) still has two ids."""
+        if f.options is None:
+            return f
+        key = self.field_key(f)
+        options = [{**o, "id": str(standard_id(f"{key}.option.{o['value']}"))} for o in f.options]
+        return dataclasses.replace(f, options=options)
 
 
 def select_options(*values_and_labels: tuple[str, str, str]) -> list[dict[str, Any]]:

@@ -68,8 +68,6 @@ def test_search_vector_is_generated_from_the_name(in_a: SeededWorkspace) -> None
 def test_object_name_validation(
     in_a: SeededWorkspace, singular: str, plural: str, error: type[ApiError], field: str
 ) -> None:
-    if error is NameTaken:
-        create_object(ObjectInput("person", "people", "Person", "People"))
     count = ObjectMetadata.objects.count()
     with pytest.raises(error) as info:
         create_object(ObjectInput(singular, plural, "L", "Ls"))
@@ -122,10 +120,21 @@ def test_delete_object_drops_the_table(in_a: SeededWorkspace, rocket: ObjectMeta
     assert not table_exists(in_a.workspace.schema_name, "rocket")
 
 
+def test_every_workspace_is_born_with_the_standard_objects(in_a: SeededWorkspace) -> None:
+    from metadata.standard.catalogue import standard_catalogue
+
+    standard = {o.name_singular for o in ObjectMetadata.objects.filter(is_custom=False)}
+    assert standard == {d.name_singular for d in standard_catalogue()}
+    for name in ("company", "person", "opportunity", "workspaceMember", "calendarEvent"):
+        assert table_exists(in_a.workspace.schema_name, name.lower() if name.islower() else
+                            ObjectMetadata.objects.get(name_singular=name).table_name)  # fmt: skip
+    person = ObjectMetadata.objects.get(name_singular="person")
+    assert person.fields.get(name="emails").is_unique
+    assert columns_of(in_a.workspace.schema_name, "person")["company_id"] == "uuid"
+
+
 def test_standard_objects_cannot_be_deleted_or_renamed(in_a: SeededWorkspace) -> None:
-    standard = create_object(
-        ObjectInput("company", "companies", "Company", "Companies"), is_custom=False
-    )
+    standard = ObjectMetadata.objects.get(name_singular="company")
     with pytest.raises(ProtectedMetadata):
         delete_object(standard.id)
     with pytest.raises(ProtectedMetadata):

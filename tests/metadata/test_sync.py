@@ -48,7 +48,9 @@ def test_sync_creates_the_catalogue_then_does_nothing(in_a: SeededWorkspace) -> 
     assert sync([GALAXY, STAR]) == []
 
 
-def test_sync_adds_new_fields_and_updates_labels_but_not_custom_things(in_a: SeededWorkspace) -> None:
+def test_sync_adds_new_fields_and_updates_labels_but_not_custom_things(
+    in_a: SeededWorkspace,
+) -> None:
     sync([GALAXY, STAR])
     custom = create_object(ObjectInput("comet", "comets", "Comet", "Comets"))
     star = ObjectMetadata.objects.get(name_singular="star")
@@ -61,7 +63,8 @@ def test_sync_adds_new_fields_and_updates_labels_but_not_custom_things(in_a: See
                 options=[{"value": "O", "label": "O"}, {"value": "G", "label": "G"}])),
     )  # fmt: skip
     galaxy_v2 = dataclasses.replace(
-        GALAXY, fields=(dataclasses.replace(GALAXY.fields[0], label="Galaxy name"), GALAXY.fields[1])
+        GALAXY,
+        fields=(dataclasses.replace(GALAXY.fields[0], label="Galaxy name"), GALAXY.fields[1]),
     )
     assert sync([galaxy_v2, star_v2], dry_run=True) == [
         "update field galaxy.name: label",
@@ -72,7 +75,10 @@ def test_sync_adds_new_fields_and_updates_labels_but_not_custom_things(in_a: See
     sync([galaxy_v2, star_v2])
     assert "spectral_class" in columns_of(in_a.workspace.schema_name, "star")
     assert ObjectMetadata.objects.get(name_singular="star").label_plural == "Suns"
-    assert FieldMetadata.objects.get(object__name_singular="galaxy", name="name").label == "Galaxy name"
+    assert (
+        FieldMetadata.objects.get(object__name_singular="galaxy", name="name").label
+        == "Galaxy name"
+    )
     # Custom objects and custom fields are left as they were.
     assert table_exists(in_a.workspace.schema_name, "comet")
     assert ObjectMetadata.objects.filter(id=custom.id, is_custom=True).exists()

@@ -139,3 +139,45 @@ def test_workspaces_do_not_share_metadata_rows() -> None:
     use_workspace(first)
     assert ObjectMetadata.objects.filter(name_singular="rocket").exists()
     use_public()
+
+
+def _catalogue_counts(schema: str) -> tuple[int, int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM pg_indexes WHERE schemaname = %s),"
+            " (SELECT count(*) FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace"
+            "  WHERE n.nspname = %s),"
+            " (SELECT count(*) FROM information_schema.columns WHERE table_schema = %s)",
+            [schema, schema, schema],
+        )
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+
+@pytest.mark.django_db
+def test_the_clone_is_complete_and_matches_its_metadata() -> None:
+    from crm.schemas import use_public, use_workspace
+    from metadata.models import ObjectMetadata
+    from metadata.services.drift import find_drift
+
+    workspace = create_workspace(unique_subdomain(), "Clone")
+    assert _catalogue_counts(workspace.schema_name) == _catalogue_counts(
+        template.template_schema_name()
+    )
+    use_workspace(workspace)
+    try:
+        assert find_drift(workspace.schema_name).problems == []
+        assert ObjectMetadata.objects.filter(name_singular="company", is_custom=False).exists()
+        # Foreign keys point inside the new schema, not at the template.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT rn.nspname FROM pg_constraint co"
+                " JOIN pg_namespace n ON n.oid = co.connamespace"
+                " JOIN pg_class r ON r.oid = co.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+                " WHERE n.nspname = %s AND co.contype = 'f'",
+                [workspace.schema_name],
+            )
+            assert cursor.fetchall() == [(workspace.schema_name,)]
+    finally:
+        use_public()

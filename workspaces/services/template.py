@@ -9,11 +9,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 from psycopg import sql
 
-from crm.schemas import use_public
+from crm.schemas import use_public, use_schema
+from workspaces.services import clone
 
 
 def template_schema_name() -> str:
@@ -36,7 +36,22 @@ def migrate_template(verbosity: int = 1) -> None:
         interactive=False,
         verbosity=verbosity,
     )
-    use_public()
+    sync_template_metadata(verbosity)
+
+
+def sync_template_metadata(verbosity: int = 1) -> None:
+    """Bring the template's standard objects to the current declarations, so new workspaces
+    are born with them."""
+    from metadata.services.sync import sync
+    from metadata.standard.catalogue import standard_catalogue
+
+    use_schema(template_schema_name())
+    try:
+        steps = sync(standard_catalogue())
+    finally:
+        use_public()
+    if verbosity and steps:
+        print(f"Template schema: {len(steps)} standard metadata change(s) applied.")
 
 
 def clone_template(schema_name: str) -> None:
@@ -45,7 +60,7 @@ def clone_template(schema_name: str) -> None:
     Runs inside the caller's transaction: if anything after it fails, the new schema
     disappears with the rollback.
     """
-    CloneSchema().clone_schema(template_schema_name(), schema_name, "DATA", set_connection=False)
+    clone.clone_schema(template_schema_name(), schema_name)
 
 
 def drop_schema(schema_name: str) -> None:
