@@ -123,6 +123,14 @@ def find_drift(schema: str) -> Drift:
                 if unique not in indexes:
                     drift.problems.append(f"missing unique index {unique}")
                     drift.repairs += ddl.unique_index(schema, obj.table_name, field_spec(f))
+        for index in obj.indexes.all():
+            if index.name not in indexes:
+                from metadata.services.indexes import index_columns, index_statement
+
+                drift.problems.append(f"missing index {index.name}")
+                drift.repairs.append(
+                    index_statement(schema, obj.table_name, index, index_columns(index))
+                )
         for column_name in sorted(set(table) - known):
             drift.problems.append(
                 f"unexpected column {obj.table_name}.{column_name} (no field owns it; left in place)"

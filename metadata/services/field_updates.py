@@ -19,7 +19,7 @@ from metadata.field_types.base import FieldSpec
 from metadata.field_types.options import normalize_options
 from metadata.field_types.registry import get_field_type
 from metadata.models import FieldMetadata
-from metadata.services import conversions, ddl
+from metadata.services import conversions, ddl, indexes
 from metadata.services.changes import execute, schema_change
 from metadata.services.fields import check_field_free, get_field
 from metadata.services.specs import field_spec
@@ -111,6 +111,7 @@ def _rename(schema: str, table: str, field: FieldMetadata, new_name: str) -> Non
         ddl.rename_column(schema, table, old, new)
         for old, new in zip(old_columns, new_columns, strict=True)
     )
+    indexes.forget_field(field.object_id, field.name, new_name)
     field.name = new_name
 
 

@@ -220,5 +220,8 @@ def delete_field(field_id: Any) -> FieldMetadata:
         if field.is_unique:
             execute(ddl.drop_unique_index(schema, obj.table_name, field_spec(field)))
         execute(ddl.drop_columns(schema, obj.table_name, field_spec(field)))
+        from metadata.services.indexes import forget_field
+
+        forget_field(obj.id, field.name, None)
         field.delete()
     return deleted

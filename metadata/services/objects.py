@@ -24,6 +24,15 @@ from metadata.system_fields import SYSTEM_FIELDS
 
 # A custom object starts with a name, its label identifier, as in Twenty.
 DEFAULT_NAME_FIELD = FieldDef("name", "TEXT", "Name", icon="IconAbc")
+# ... and can carry notes, tasks, attachments, favorites and timeline activities like the
+# standard CRM objects: (standard object, field on the custom object, its label, icon).
+ACTIVITY_LINKS = (
+    ("noteTarget", "noteTargets", "Notes", "IconNotes"),
+    ("taskTarget", "taskTargets", "Tasks", "IconCheckbox"),
+    ("attachment", "attachments", "Attachments", "IconFileImport"),
+    ("favorite", "favorites", "Favorites", "IconHeart"),
+    ("timelineActivity", "timelineActivities", "Timeline", "IconTimelineEvent"),
+)
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,35 @@ def create_object(data: ObjectInput, *, is_custom: bool = True) -> ObjectMetadat
         identifier = by_name.get(data.label_identifier) or by_name["id"]
         obj.label_identifier_field_id = identifier.id
         obj.save(update_fields=["label_identifier_field_id"])
+        if is_custom:
+            _link_activities(schema, obj)
     return obj
+
+
+def _link_activities(schema: str, obj: ObjectMetadata) -> None:
+    from metadata.services.fields import check_field_free
+    from metadata.services.relations import RelationSide, create_relation_pair
+
+    standard = {
+        o.name_singular: o
+        for o in ObjectMetadata.objects.filter(
+            name_singular__in=[link[0] for link in ACTIVITY_LINKS], is_custom=False
+        )
+    }
+    for source_name, field_name, label, icon in ACTIVITY_LINKS:
+        source = standard.get(source_name)
+        if source is None:
+            continue
+        check_field_free(source, obj.name_singular, [f"{obj.table_name}_id"])
+        create_relation_pair(
+            schema,
+            source,
+            RelationSide(obj.name_singular, obj.label_singular, icon=obj.icon),
+            obj,
+            RelationSide(field_name, label, icon=icon),
+            "MANY_TO_ONE",
+            on_delete="CASCADE",
+        )
 
 
 UPDATABLE_OBJECT_ATTRIBUTES = {

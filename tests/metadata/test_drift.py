@@ -21,7 +21,7 @@ def test_drift_is_found_and_repaired(in_a: SeededWorkspace, rocket: ObjectMetada
         cursor.execute(f'ALTER TABLE "{schema}".rocket DROP COLUMN fuel')
         cursor.execute(f'ALTER TABLE "{schema}".rocket ALTER COLUMN mass TYPE text')
         cursor.execute(f'ALTER TABLE "{schema}".rocket ADD COLUMN stray integer')
-        cursor.execute(f'DROP TABLE "{schema}".moon')
+        cursor.execute(f'DROP TABLE "{schema}".moon CASCADE')
 
     problems = find_drift(schema).problems
     assert "missing column rocket.fuel (rocket.fuel)" in problems

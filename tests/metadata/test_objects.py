@@ -24,7 +24,8 @@ def test_create_object_makes_table_system_fields_and_bumps_version(in_a: SeededW
     names = set(obj.fields.values_list("name", flat=True))
     assert names == {
         "id", "createdAt", "updatedAt", "deletedAt", "createdBy", "updatedBy", "position",
-        "searchVector", "name",
+        "searchVector", "name", "noteTargets", "taskTargets", "attachments", "favorites",
+        "timelineActivities",
     }  # fmt: skip
     assert obj.fields.get(name="createdAt").is_system
     assert obj.label_identifier_field_id == obj.fields.get(name="name").id
@@ -156,3 +157,15 @@ def test_a_change_in_a_leaves_b_untouched(in_a: SeededWorkspace, ws_b: SeededWor
     assert table_exists(in_a.workspace.schema_name, "asteroid")
     assert not table_exists(ws_b.workspace.schema_name, "asteroid")
     assert version(ws_b) == before_b
+
+
+def test_a_custom_object_can_carry_notes_tasks_and_timeline(in_a: SeededWorkspace) -> None:
+    obj = create_object(ObjectInput("rocket", "rockets", "Rocket", "Rockets"))
+    names = set(obj.fields.values_list("name", flat=True))
+    assert {"noteTargets", "taskTargets", "attachments", "favorites", "timelineActivities"} <= names
+    schema = in_a.workspace.schema_name
+    for table in ("note_target", "task_target", "attachment", "favorite", "timeline_activity"):
+        assert columns_of(schema, table)["rocket_id"] == "uuid"
+    delete_object(obj.id)
+    assert "rocket_id" not in columns_of(schema, "note_target")
+    assert not FieldMetadata.objects.filter(name="rocket").exists()
