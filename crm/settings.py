@@ -50,6 +50,7 @@ SHARED_APPS = [
 # Apps whose tables live in every workspace's own schema.
 TENANT_APPS = [
     "metadata",
+    "records",
     "workflow",
     "messaging",
     "calendars",
@@ -180,3 +181,15 @@ MAX_FIELDS_PER_OBJECT = env_int("MAX_FIELDS_PER_OBJECT", 500)
 
 # GraphQL documents longer than this many tokens are refused before parsing completes.
 GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 10_000)
+
+# Bounded caches of metadata snapshots (per workspace and version) and generated GraphQL
+# schemas (per data-model fingerprint).
+METADATA_CACHE_SIZE = env_int("METADATA_CACHE_SIZE", 1000)
+GRAPHQL_SCHEMA_CACHE_SIZE = env_int("GRAPHQL_SCHEMA_CACHE_SIZE", 64)
+
+# Workspace GraphQL limits: page sizes, nesting depth, create-many batch size, query cost.
+GRAPHQL_DEFAULT_PAGE_SIZE = env_int("GRAPHQL_DEFAULT_PAGE_SIZE", 60)
+GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 200)
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 5)
+GRAPHQL_MAX_BATCH = env_int("GRAPHQL_MAX_BATCH", 200)
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 100_000)

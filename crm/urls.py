@@ -3,6 +3,7 @@ from django.urls import path
 
 from crm.health import healthz
 from metadata.graphql.view import metadata_graphql
+from records.graphql.view import workspace_graphql
 from workspaces.rest import views as auth_views
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("auth/token/refresh", auth_views.refresh_token, name="auth-token-refresh"),
     path("auth/me", auth_views.me, name="auth-me"),
     path("metadata", metadata_graphql, name="metadata-graphql"),
+    path("graphql", workspace_graphql, name="workspace-graphql"),
     path("admin/", admin.site.urls),
 ]

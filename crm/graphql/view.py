@@ -16,6 +16,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLFieldResolver,
     GraphQLSchema,
     execute,
     parse,
@@ -34,6 +35,7 @@ from workspaces.principal import Principal
 class GraphQLContext:
     request: HttpRequest
     principal: Principal
+    workspace_model: Any = None  # the metadata snapshot, for endpoints generated from it
 
 
 class DocumentCache:
@@ -114,8 +116,10 @@ def read_operation(request: HttpRequest) -> tuple[str, dict[str, Any] | None, st
 
 def serve(
     request: HttpRequest,
-    schema_for: Callable[[Principal], GraphQLSchema],
+    schema_for: Callable[[Any], GraphQLSchema],
     *,
+    model_for: Callable[[Principal], Any] | None = None,
+    field_resolver: GraphQLFieldResolver | None = None,
     rules: tuple[type[ASTValidationRule], ...] = (),
 ) -> HttpResponse:
     """Answer one GraphQL POST for the authenticated caller."""
@@ -139,14 +143,16 @@ def serve(
         query, variables, operation = read_operation(request)
     except ApiError as error:
         return error_response(error)
-    schema = schema_for(context.principal)
+    model = model_for(context.principal) if model_for is not None else None
+    schema = schema_for(model)
     document, errors = documents.get(schema, query, rules)
     if document is None:
         return graphql_response({"errors": errors}, status=400)
     result = execute(
         schema,
         document,
-        context_value=GraphQLContext(request, context.principal),
+        context_value=GraphQLContext(request, context.principal, model),
+        field_resolver=field_resolver,
         variable_values=variables,
         operation_name=operation,
     )

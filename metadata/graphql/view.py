@@ -11,4 +11,4 @@ GRAPHQL_SCHEMA = schema.graphql_schema
 
 @csrf_exempt
 def metadata_graphql(request: HttpRequest) -> HttpResponse:
-    return serve(request, lambda _principal: GRAPHQL_SCHEMA)
+    return serve(request, lambda _model: GRAPHQL_SCHEMA)
