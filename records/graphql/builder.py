@@ -139,7 +139,8 @@ class SchemaBuilder:
     def connection_args(self, obj: ObjectModel) -> dict[str, GraphQLArgument]:
         return {
             "filter": GraphQLArgument(self.filter_input(obj)),
-            "orderBy": GraphQLArgument(GraphQLList(GraphQLNonNull(self.order_input(obj)))),
+            # Nullable items: variables declared [X] and [X!] both fit (clients use both).
+            "orderBy": GraphQLArgument(GraphQLList(self.order_input(obj))),
             "first": GraphQLArgument(GraphQLInt),
             "last": GraphQLArgument(GraphQLInt),
             "before": GraphQLArgument(GraphQLString),
@@ -278,7 +279,7 @@ class SchemaBuilder:
         )  # fmt: skip
         mutation[f"create{Plural}"] = GraphQLField(
             many,
-            args={"data": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(create)))),
+            args={"data": GraphQLArgument(GraphQLNonNull(GraphQLList(create))),
                   "upsert": GraphQLArgument(GraphQLBoolean)},
             resolve=partial(resolvers.create_many, name),
         )  # fmt: skip

@@ -51,26 +51,33 @@ def find_many(object_name: str, _root: Any, info: GraphQLResolveInfo, **args: An
 
 
 def _read(model: WorkspaceModel, obj: ObjectModel, info: GraphQLResolveInfo, where: sql.Composable,
-          alias: sql.Identifier, *, many: bool, order_ids: Sequence[Any] | None = None) -> Any:  # fmt: skip
+          alias: sql.Identifier, *, many: bool) -> Any:  # fmt: skip
     compiler = Compiler(model)
     node = compiler.node(obj, selection_of(info), alias, depth=0)
     table = compiler.table(obj)
     if many:
-        order = (
-            sql.SQL("array_position({}::uuid[], {}.id)").format(
-                sql.Literal([str(i) for i in order_ids]), alias
-            )
-            if order_ids is not None
-            else sql.SQL("{}.id").format(alias)
-        )
         expression = sql.SQL(
-            "(SELECT coalesce(json_agg({} ORDER BY {}), '[]'::json) FROM {} AS {} WHERE {})"
-        ).format(node, order, table, alias, where)
+            "(SELECT coalesce(json_agg({} ORDER BY {}.id), '[]'::json) FROM {} AS {} WHERE {})"
+        ).format(node, alias, table, alias, where)
     else:
         expression = sql.SQL("(SELECT {} FROM {} AS {} WHERE {} LIMIT 1)").format(
             node, table, alias, where
         )
     return run_json(expression)
+
+
+def _read_in_order(model: WorkspaceModel, obj: ObjectModel, info: GraphQLResolveInfo,
+                   ids: Sequence[Any]) -> Any:  # fmt: skip
+    """The records of `ids`, one result per id in the same order (an upsert may repeat one)."""
+    compiler = Compiler(model)
+    alias = sql.Identifier("t0")
+    node = compiler.node(obj, selection_of(info), alias, depth=0)
+    return run_json(
+        sql.SQL(
+            "(SELECT coalesce(json_agg({} ORDER BY o.n), '[]'::json) "
+            "FROM unnest({}::uuid[]) WITH ORDINALITY AS o(id, n) JOIN {} AS {} ON {}.id = o.id)"
+        ).format(node, sql.Literal([str(i) for i in ids]), compiler.table(obj), alias, alias)
+    )
 
 
 def find_one(
@@ -82,16 +89,12 @@ def find_one(
     return _read(model, obj, info, filters.condition(obj, filter, alias), alias, many=False)
 
 
-def _by_ids(ids: Sequence[Any], alias: sql.Identifier) -> sql.Composable:
-    return sql.SQL("{}.id = ANY({}::uuid[])").format(alias, sql.Literal([str(i) for i in ids]))
-
-
 def read_ids(info: GraphQLResolveInfo, object_name: str, ids: Sequence[Any], *, many: bool) -> Any:
     model = _model(info)
-    alias = sql.Identifier("t0")
-    return _read(
-        model, model.object(object_name), info, _by_ids(ids, alias), alias, many=many, order_ids=ids
-    )
+    records_ = _read_in_order(model, model.object(object_name), info, ids)
+    if many:
+        return records_
+    return records_[0] if records_ else None
 
 
 def create_one(object_name: str, _root: Any, info: GraphQLResolveInfo, data: Mapping[str, Any],

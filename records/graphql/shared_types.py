@@ -86,7 +86,7 @@ def operator_fields(kind: str, value_type: GraphQLInputType) -> dict[str, GraphQ
         elif op in ("like", "ilike", "startsWith", "endsWith", "containsIlike", "search"):
             fields[op] = GraphQLInputField(GraphQLString)
         elif op in LIST_OPERATORS:
-            fields[op] = GraphQLInputField(GraphQLList(GraphQLNonNull(value_type)))
+            fields[op] = GraphQLInputField(GraphQLList(value_type))
         else:
             fields[op] = GraphQLInputField(value_type)
     return fields

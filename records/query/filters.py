@@ -44,7 +44,7 @@ def _compile(obj: ObjectModel, filter_: Mapping[str, Any], alias: sql.Identifier
         if key == "and" or key == "or":
             if not isinstance(value, list):
                 raise BadUserInput(f"'{key}' takes a list of filters.", field="filter")
-            parts = [_compile(obj, item, alias) for item in value]
+            parts = [_compile(obj, item, alias) for item in value if item is not None]
             if parts:
                 joiner = " AND " if key == "and" else " OR "
                 clauses.append(sql.SQL("({})").format(sql.SQL(joiner).join(parts)))

@@ -55,7 +55,7 @@ def order_keys(obj: ObjectModel, order_by: Sequence[Mapping[str, Any]] | None) -
     """The keys to sort by, always ending with id so the order is total."""
     keys: list[OrderKey] = []
     for item in order_by or ():
-        for name, value in item.items():
+        for name, value in (item or {}).items():
             if value is None:
                 continue
             relation = obj.join_field(name)

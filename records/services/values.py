@@ -34,7 +34,7 @@ class Actor:
 def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """The column values for `data`; BadUserInput naming the first field at fault."""
     if not isinstance(data, Mapping):
-        raise BadUserInput("Record data must be an object.", field="data")
+        raise BadUserInput("Each record's data must be an object, not null.", field="data")
     values: dict[str, Any] = {}
     for key, value in data.items():
         relation = obj.join_field(key)
