@@ -218,3 +218,97 @@ class FieldType:
         if self.is_composite:
             return [spec.column(sub.name) for sub in self.sub_fields if sub.kind == "text"]
         return [spec.column()]
+
+    # --- other forms: OpenAPI and CSV -------------------------------------------------
+    def openapi_schema(self, spec: FieldSpec) -> dict[str, Any]:
+        """JSON Schema (OpenAPI 3.1) of the field's API value."""
+        if self.is_composite:
+            return {
+                "type": ["object", "null"],
+                "properties": {sub.name: openapi_for_kind(sub.kind) for sub in self.sub_fields},
+                "additionalProperties": False,
+            }
+        schema = openapi_for_kind(self.kind)
+        if spec.options and self.kind == "enum":
+            schema = {**schema, "enum": [str(o["value"]) for o in spec.options] + [None]}
+        return schema
+
+    def csv_headers(self, spec: FieldSpec) -> list[str]:
+        """Column headers in a CSV export ("Name / First name" for a composite's parts)."""
+        if self.is_composite:
+            return [f"{spec.name} / {sub.name}" for sub in self.sub_fields]
+        return [spec.name]
+
+    def to_csv(self, spec: FieldSpec, value: Any) -> dict[str, str]:
+        """An API value as CSV cells, keyed by header."""
+        if self.is_composite:
+            parts = value if isinstance(value, Mapping) else {}
+            return {
+                f"{spec.name} / {sub.name}": csv_cell(parts.get(sub.name))
+                for sub in self.sub_fields
+            }
+        return {spec.name: csv_cell(value)}
+
+    def from_csv(self, spec: FieldSpec, cells: Mapping[str, str]) -> Any:
+        """CSV cells back to an API value (empty cells are null); validated like any input."""
+        if self.is_composite:
+            value = {
+                sub.name: csv_value(sub.kind, cells.get(f"{spec.name} / {sub.name}", ""))
+                for sub in self.sub_fields
+            }
+            self.parse(spec, value)
+            return value
+        value = csv_value(self.kind, cells.get(spec.name, ""))
+        self.parse(spec, value)
+        return value
+
+
+OPENAPI_KINDS: dict[str, dict[str, Any]] = {
+    "text": {"type": ["string", "null"]},
+    "number": {"type": ["number", "null"]},
+    "numeric": {"type": ["number", "string", "null"]},
+    "boolean": {"type": ["boolean", "null"]},
+    "uuid": {"type": ["string", "null"], "format": "uuid"},
+    "date": {"type": ["string", "null"], "format": "date"},
+    "datetime": {"type": ["string", "null"], "format": "date-time"},
+    "enum": {"type": ["string", "null"]},
+    "array": {"type": ["array", "null"], "items": {"type": "string"}},
+    "json": {},
+    "tsvector": {"type": ["string", "null"], "readOnly": True},
+}
+
+
+def openapi_for_kind(kind: str) -> dict[str, Any]:
+    return dict(OPENAPI_KINDS[kind])
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        import orjson
+
+        return orjson.dumps(value).decode()
+    return str(value)
+
+
+def csv_value(kind: str, cell: str) -> Any:
+    if cell == "":
+        return None
+    if kind == "boolean":
+        return cell.strip().lower() in ("true", "1", "yes")
+    if kind == "number":
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+    if kind in ("json", "array"):
+        import orjson
+
+        try:
+            return orjson.loads(cell)
+        except orjson.JSONDecodeError:
+            return cell
+    return cell

@@ -27,3 +27,6 @@ class MultiSelectType(FieldType):
                 field=spec.name,
             )
         return list(dict.fromkeys(value))
+
+    def openapi_schema(self, spec: FieldSpec) -> dict[str, Any]:
+        return {"type": ["array", "null"], "items": {"enum": option_values(spec.options)}}

@@ -22,3 +22,6 @@ class RatingType(FieldType):
                 field=spec.name,
             )
         return value
+
+    def openapi_schema(self, spec: FieldSpec) -> dict[str, Any]:
+        return {"type": ["string", "null"], "enum": [*RATINGS, None]}

@@ -80,3 +80,6 @@ class RelationType(FieldType):
 
     def search_columns(self, spec: FieldSpec) -> list[str]:
         return []
+
+    def openapi_schema(self, spec: FieldSpec) -> dict[str, Any]:
+        return {"type": ["string", "null"], "format": "uuid"}
