@@ -76,6 +76,20 @@ class Compiler:
     model: WorkspaceModel
     aliases: int = 0
     depth_limit: int = field(default_factory=lambda: int(settings.GRAPHQL_MAX_DEPTH))
+    cost_limit: int = field(default_factory=lambda: int(settings.GRAPHQL_MAX_COST))
+    # The most values the statement can return: each selected field counts once per row that
+    # can reach it (pages multiply). A query over the limit is refused before it runs.
+    cost: int = 0
+    rows: int = 1
+
+    def charge(self, fields: int) -> None:
+        self.cost += fields * self.rows
+        if self.cost > self.cost_limit:
+            raise BadUserInput(
+                f"The query could return more than {self.cost_limit} values; ask for smaller "
+                "pages or fewer nested relations.",
+                field="query",
+            )
 
     def alias(self) -> sql.Identifier:
         self.aliases += 1
@@ -91,6 +105,7 @@ class Compiler:
         """json_build_object of the selected fields of the row `alias`."""
         pairs: list[sql.Composable] = []
         for key, name, sub, args in selection.children():
+            self.charge(1)
             pairs += [sql.Literal(key), self.value(obj, name, sub, args, alias, depth)]
         if not pairs:
             return sql.SQL("'{}'::json")
@@ -200,7 +215,11 @@ class Compiler:
                 value: sql.Composable = sql.Literal(sub.type_.name)
             elif name == "edges":
                 needs_rows = True
-                value = self.edges(obj, sub, page, depth)
+                outer_rows, self.rows = self.rows, self.rows * max(limit, 1)
+                try:
+                    value = self.edges(obj, sub, page, depth)
+                finally:
+                    self.rows = outer_rows
             elif name == "pageInfo":
                 needs_rows = True
                 value = self.page_info(sub, page, PageEdges(

@@ -139,3 +139,13 @@ def test_a_custom_object_is_served_on_the_next_request_with_many_to_many(api: Ap
     )
     pads = data["rockets"]["edges"][0]["node"]["pads"]["edges"]
     assert pads == [{"node": {"name": "SLC-40", "rockets": {"totalCount": 1}}}]
+
+
+def test_query_cost_is_limited(api: Api, settings: Any) -> None:
+    settings.GRAPHQL_MAX_COST = 5000
+    ok = "query { companies(first: 10) { edges { node { name people(first: 10) { edges { node { id } } } } } } }"
+    api.gql(ok)
+    too_much = "query { companies(first: 200) { edges { node { name people(first: 200) { edges { node { id } } } } } } }"
+    errors = api.errors(too_much)
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "more than 5000 values" in errors[0]["message"]
