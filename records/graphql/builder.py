@@ -35,10 +35,12 @@ from records.graphql.shared_types import (
     OrderByDirection,
     PageInfo,
     composite_filter,
+    composite_group_by,
     composite_input,
     composite_order,
     composite_output,
     kind_filter,
+    search_field,
     sub_field_scalar,
 )
 
@@ -168,6 +170,35 @@ class SchemaBuilder:
             )
         return self.connections[obj.name_singular]
 
+    def group_connection_type(self, obj: ObjectModel) -> GraphQLObjectType:
+        name = pascal(obj.name_singular)
+        connection = self.connection_type(obj)
+        return GraphQLObjectType(
+            f"{name}GroupByConnection",
+            lambda: {
+                "groupByDimensionValues": GraphQLField(GraphQLList(scalars.JSONScalar)),
+                **connection.fields,
+            },
+        )
+
+    def group_by_input(self, obj: ObjectModel) -> GraphQLInputObjectType:
+        def fields() -> dict[str, GraphQLInputField]:
+            own: dict[str, GraphQLInputField] = {}
+            for field in obj.fields.values():
+                if field.relation is not None:
+                    if field.relation.kind == MANY_TO_ONE:
+                        own[f"{field.name}Id"] = GraphQLInputField(GraphQLBoolean)
+                    continue
+                if field.type in ("TS_VECTOR", "RAW_JSON", "FILES", "RICH_TEXT", "ACTOR"):
+                    continue
+                if field.field_type.is_composite:
+                    own[field.name] = GraphQLInputField(composite_group_by(field.field_type))
+                else:
+                    own[field.name] = GraphQLInputField(GraphQLBoolean)
+            return own
+
+        return GraphQLInputObjectType(f"{pascal(obj.name_singular)}GroupByInput", fields)
+
     def aggregate_fields(self, obj: ObjectModel) -> dict[str, GraphQLField]:
         fields: dict[str, GraphQLField] = {}
         for field, sub, kind in aggregatable(obj):
@@ -246,6 +277,7 @@ class SchemaBuilder:
         mutation: dict[str, GraphQLField] = {}
         for obj in self.model.objects.values():
             self.add_operations(obj, query, mutation)
+        query["search"] = search_field()
         return GraphQLSchema(
             query=GraphQLObjectType("Query", query),
             mutation=GraphQLObjectType("Mutation", mutation) if mutation else None,
@@ -290,6 +322,26 @@ class SchemaBuilder:
         mutation[f"update{Plural}"] = GraphQLField(
             many, args={**filter_arg, "data": GraphQLArgument(GraphQLNonNull(update))},
             resolve=partial(resolvers.update_many, name),
+        )  # fmt: skip
+        query[f"{singular}Duplicates"] = GraphQLField(
+            GraphQLNonNull(GraphQLList(GraphQLNonNull(self.connection_type(obj)))),
+            args={"ids": GraphQLArgument(GraphQLList(scalars.UUIDScalar)),
+                  "data": GraphQLArgument(GraphQLList(create))},
+            resolve=partial(resolvers.find_duplicates, name),
+        )  # fmt: skip
+        query[f"{plural}GroupBy"] = GraphQLField(
+            GraphQLNonNull(GraphQLList(GraphQLNonNull(self.group_connection_type(obj)))),
+            args={**self.connection_args(obj),
+                  "groupBy": GraphQLArgument(GraphQLNonNull(GraphQLList(self.group_by_input(obj)))),
+                  "limit": GraphQLArgument(GraphQLInt)},
+            resolve=partial(resolvers.group_by, name),
+        )  # fmt: skip
+        mutation[f"merge{Plural}"] = GraphQLField(
+            node,
+            args={"ids": GraphQLArgument(GraphQLNonNull(GraphQLList(GraphQLNonNull(scalars.UUIDScalar)))),
+                  "conflictPriorityIndex": GraphQLArgument(GraphQLNonNull(GraphQLInt)),
+                  "dryRun": GraphQLArgument(GraphQLBoolean)},
+            resolve=partial(resolvers.merge_many, name),
         )  # fmt: skip
         for verb in ("delete", "destroy", "restore"):
             mutation[f"{verb}{Singular}"] = GraphQLField(

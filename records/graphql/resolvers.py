@@ -3,7 +3,10 @@ records.services and then read their records back the same way."""
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import orjson
@@ -11,12 +14,15 @@ from django.db import connection, transaction
 from graphql import GraphQLResolveInfo
 from psycopg import sql
 
+from crm.errors import BadUserInput, NotFound
 from crm.graphql.view import GraphQLContext
 from metadata.snapshot import ObjectModel, WorkspaceModel
-from records.query import filters
+from records.query import duplicates, filters
 from records.query.compiler import Compiler, selection_of
-from records.services import records
-from records.services.values import Actor
+from records.query.compiler import group_by as group_by_sql
+from records.query.search import MAX_RESULTS, search_sql
+from records.services import merge, records
+from records.services.values import Actor, columns_of
 
 
 def _model(info: GraphQLResolveInfo) -> WorkspaceModel:
@@ -176,3 +182,131 @@ def _with_deleted(filter_: Mapping[str, Any]) -> Mapping[str, Any]:
     return {
         "and": [filter_, {"or": [{"deletedAt": {"is": "NULL"}}, {"deletedAt": {"is": "NOT_NULL"}}]}]
     }
+
+
+def find_duplicates(object_name: str, _root: Any, info: GraphQLResolveInfo,
+                    ids: Sequence[Any] | None = None, data: Sequence[Mapping[str, Any]] | None = None) -> Any:  # fmt: skip
+    """One connection of duplicates per given record id or record data."""
+    model = _model(info)
+    obj = model.object(object_name)
+    if bool(ids) == bool(data):
+        raise BadUserInput("Give either ids or data.", field="ids")
+    probes: list[tuple[dict[str, Any], Any]] = []
+    if ids:
+        found = {str(r["id"]): r for r in _raw_rows(model, obj, ids)}
+        for record_id in ids:
+            row = found.get(str(record_id))
+            if row is None:
+                raise NotFound(f"No {obj.name_singular} has the id {record_id}.", field="ids")
+            probes.append((row, record_id))
+    else:
+        for item in data or []:
+            values = columns_of(
+                obj, {k: v for k, v in (item or {}).items() if k != "id"}, creating=False
+            )
+            probes.append((values, (item or {}).get("id")))
+    compiler = Compiler(model)
+    selection = selection_of(info)
+    parts: list[sql.Composable] = []
+    empty = sql.SQL(
+        "json_build_object('edges', '[]'::json, 'totalCount', 0, 'pageInfo', "
+        "json_build_object('hasNextPage', false, 'hasPreviousPage', false))"
+    )
+    for values, exclude in probes:
+        if duplicates.condition(obj, values, sql.Identifier("x"), exclude) is None:
+            parts.append(empty)
+            continue
+        parts.append(
+            compiler.connection(
+                obj, selection, {}, 0, link=partial(_duplicate_of, obj, values, exclude)
+            )
+        )
+    return (
+        run_json(sql.SQL("json_build_array({})").format(sql.SQL(", ").join(parts))) if parts else []
+    )
+
+
+def _duplicate_of(
+    obj: ObjectModel, values: Mapping[str, Any], exclude: Any, alias: sql.Identifier
+) -> sql.Composable:
+    condition = duplicates.condition(obj, values, alias, exclude)
+    assert condition is not None
+    return condition
+
+
+def _raw_rows(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any]) -> list[dict[str, Any]]:
+    try:
+        wanted = [str(uuid.UUID(str(i))) for i in ids]
+    except ValueError:
+        raise BadUserInput("ids must be UUIDs.", field="ids") from None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT * FROM {}.{} WHERE id = ANY(%s::uuid[]) AND deleted_at IS NULL").format(
+                sql.Identifier(model.schema), sql.Identifier(obj.table)
+            ),
+            [wanted],
+        )
+        names = [c.name for c in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def group_by(object_name: str, _root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    model = _model(info)
+    compiler = Compiler(model)
+    return run_json(group_by_sql(compiler, model.object(object_name), selection_of(info), args))
+
+
+def merge_many(
+    object_name: str,
+    _root: Any,
+    info: GraphQLResolveInfo,
+    ids: Sequence[Any],
+    conflictPriorityIndex: int,
+    dryRun: bool | None = None,
+) -> Any:
+    model = _model(info)
+    obj = model.object(object_name)
+    with transaction.atomic():
+        survivor = merge.merge_records(model, obj, ids, conflictPriorityIndex, actor=_actor(info))
+        result = read_ids(info, object_name, [survivor], many=False)
+        if dryRun:
+            transaction.set_rollback(True)
+    return result
+
+
+def search(_root: Any, info: GraphQLResolveInfo, searchInput: str, limit: int,
+           filter: Mapping[str, Any] | None = None, includedObjectNameSingulars: Sequence[str] | None = None,
+           excludedObjectNameSingulars: Sequence[str] | None = None, after: str | None = None) -> Any:  # fmt: skip
+    model = _model(info)
+    if not 0 < limit <= MAX_RESULTS:
+        raise BadUserInput(f"limit must be between 1 and {MAX_RESULTS}.", field="limit")
+    offset = _search_offset(after)
+    found = run_json(search_sql(model, searchInput, offset + limit + 1, filter,
+                                includedObjectNameSingulars, excludedObjectNameSingulars)) or []  # fmt: skip
+    window = found[offset : offset + limit]
+    edges = [
+        {"node": node, "cursor": _search_cursor(offset + i + 1)} for i, node in enumerate(window)
+    ]
+    return {
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": len(found) > offset + limit,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
+
+
+def _search_cursor(offset: int) -> str:
+    return base64.b64encode(f"search:{offset}".encode()).decode()
+
+
+def _search_offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        prefix, _, number = base64.b64decode(cursor, validate=True).decode().partition(":")
+        if prefix == "search":
+            return int(number)
+    except ValueError:
+        pass
+    raise BadUserInput("The search cursor is not valid.", field="after")

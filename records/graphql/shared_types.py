@@ -14,6 +14,7 @@ from graphql import (
     GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -143,4 +144,77 @@ def list_of(type_: GraphQLOutputType) -> GraphQLList[GraphQLOutputType]:
     return GraphQLList(type_)
 
 
-__all__ = ["GraphQLArgument"]
+@cache
+def composite_group_by(field_type: FieldType) -> GraphQLInputObjectType:
+    name = COMPOSITE_TYPE_NAMES[field_type.type]
+    return GraphQLInputObjectType(
+        f"{name}GroupByInput",
+        {sub.name: GraphQLInputField(GraphQLBoolean) for sub in field_type.sub_fields},
+    )
+
+
+SearchResultNode = GraphQLObjectType(
+    "SearchResultNode",
+    {
+        "recordId": GraphQLField(GraphQLNonNull(scalars.UUIDScalar)),
+        "objectNameSingular": GraphQLField(GraphQLNonNull(GraphQLString)),
+        "label": GraphQLField(GraphQLString),
+        "imageUrl": GraphQLField(GraphQLString),
+        "tsRankCD": GraphQLField(GraphQLFloat),
+        "tsRank": GraphQLField(GraphQLFloat),
+    },
+)
+SearchResultEdge = GraphQLObjectType(
+    "SearchResultEdge",
+    {
+        "node": GraphQLField(GraphQLNonNull(SearchResultNode)),
+        "cursor": GraphQLField(GraphQLNonNull(GraphQLString)),
+    },
+)
+SearchResultPageInfo = GraphQLObjectType(
+    "SearchResultPageInfo",
+    {
+        "hasNextPage": GraphQLField(GraphQLNonNull(GraphQLBoolean)),
+        "endCursor": GraphQLField(GraphQLString),
+    },
+)
+SearchResultConnection = GraphQLObjectType(
+    "SearchResultConnection",
+    {
+        "edges": GraphQLField(GraphQLNonNull(GraphQLList(GraphQLNonNull(SearchResultEdge)))),
+        "pageInfo": GraphQLField(GraphQLNonNull(SearchResultPageInfo)),
+    },
+)
+ObjectRecordFilterInput: GraphQLInputObjectType = GraphQLInputObjectType(
+    "ObjectRecordFilterInput",
+    lambda: {
+        "and": GraphQLInputField(GraphQLList(ObjectRecordFilterInput)),
+        "or": GraphQLInputField(GraphQLList(ObjectRecordFilterInput)),
+        "not": GraphQLInputField(ObjectRecordFilterInput),
+        "id": GraphQLInputField(kind_filter("uuid")),
+        "createdAt": GraphQLInputField(kind_filter("datetime")),
+        "updatedAt": GraphQLInputField(kind_filter("datetime")),
+        "deletedAt": GraphQLInputField(kind_filter("datetime")),
+    },
+)
+
+
+def search_field() -> GraphQLField:
+    from records.graphql import resolvers
+
+    return GraphQLField(
+        GraphQLNonNull(SearchResultConnection),
+        args={
+            "searchInput": GraphQLArgument(GraphQLNonNull(GraphQLString)),
+            "limit": GraphQLArgument(GraphQLNonNull(GraphQLInt)),
+            "filter": GraphQLArgument(ObjectRecordFilterInput),
+            "includedObjectNameSingulars": GraphQLArgument(
+                GraphQLList(GraphQLNonNull(GraphQLString))
+            ),
+            "excludedObjectNameSingulars": GraphQLArgument(
+                GraphQLList(GraphQLNonNull(GraphQLString))
+            ),
+            "after": GraphQLArgument(GraphQLString),
+        },
+        resolve=resolvers.search,
+    )

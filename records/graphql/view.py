@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLResolveInfo
 
+from crm.graphql.page import with_graphiql
 from crm.graphql.view import serve
 from metadata import snapshot
 from records.graphql.schema_cache import schema_for
@@ -19,6 +20,10 @@ def by_response_key(source: Any, info: GraphQLResolveInfo, **_args: Any) -> Any:
 
 
 @csrf_exempt
+@with_graphiql(
+    title="Workspace GraphQL",
+    default_query="{ companies(first: 5) { edges { node { id name } } totalCount } }",
+)
 def workspace_graphql(request: HttpRequest) -> HttpResponse:
     return serve(
         request,

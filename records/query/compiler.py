@@ -171,7 +171,8 @@ class Compiler:
 
     # --- connections --------------------------------------------------------------------
     def connection(self, obj: ObjectModel, selection: Selection, args: Mapping[str, Any], depth: int,
-                   *, link: Link | None = None, alias: sql.Identifier | None = None) -> sql.Composable:  # fmt: skip
+                   *, link: Link | None = None, alias: sql.Identifier | None = None,
+                   extra: Mapping[str, sql.Composable] | None = None) -> sql.Composable:  # fmt: skip
         """A JSON connection {edges, pageInfo, totalCount, aggregates} over `obj`'s records."""
         alias = alias or self.alias()
         first, last = args.get("first"), args.get("last")
@@ -226,7 +227,7 @@ class Compiler:
                     obj=obj, base=base, keys=keys, after=after_values, before=before_values,
                 ))  # fmt: skip
             else:
-                value = self.aggregate(obj, name, base)
+                value = extra[name] if extra and name in extra else self.aggregate(obj, name, base)
             parts += [sql.Literal(key), value]
         if not parts:
             return sql.SQL("'{}'::json")
@@ -394,3 +395,72 @@ def _json_object(pairs: list[sql.Composable]) -> sql.Composable:
         return objects[0]
     merged = sql.SQL(" || ").join(sql.SQL("({})::jsonb").format(o) for o in objects)
     return sql.SQL("({})::json").format(merged)
+
+
+def group_by(
+    compiler: Compiler, obj: ObjectModel, selection: Selection, args: Mapping[str, Any]
+) -> sql.Composable:
+    """JSON list of one connection per group of records sharing the groupBy values."""
+    dimensions = group_columns(obj, args.get("groupBy") or [])
+    if not dimensions:
+        raise BadUserInput("groupBy needs at least one field.", field="groupBy")
+    limit = args.get("limit") or int(settings.GRAPHQL_DEFAULT_PAGE_SIZE)
+    if not 0 < limit <= int(settings.GRAPHQL_MAX_PAGE_SIZE):
+        raise BadUserInput(
+            f"limit must be between 1 and {settings.GRAPHQL_MAX_PAGE_SIZE}.", field="limit"
+        )
+    source = compiler.alias()
+    group = sql.Identifier("g")
+    names = [sql.Identifier(f"d{i}") for i in range(len(dimensions))]
+
+    def link(a: sql.Identifier) -> sql.Composable:
+        return sql.SQL(" AND ").join(
+            sql.SQL("{}.{} IS NOT DISTINCT FROM {}.{}").format(
+                a, sql.Identifier(column), group, name
+            )
+            for column, name in zip(dimensions, names, strict=True)
+        )
+
+    values = sql.SQL("json_build_array({})").format(
+        sql.SQL(", ").join(sql.SQL("{}.{}").format(group, n) for n in names)
+    )
+    per_group = compiler.connection(
+        obj, selection, {k: v for k, v in args.items() if k not in ("groupBy", "limit")}, 0,
+        link=link, extra={"groupByDimensionValues": values},
+    )  # fmt: skip
+    order = sql.SQL(", ").join(sql.SQL("{}.{} ASC NULLS LAST").format(group, n) for n in names)
+    return sql.SQL(
+        "(SELECT coalesce(json_agg({} ORDER BY {}), '[]'::json) FROM "
+        "(SELECT DISTINCT {} FROM {} AS {} WHERE {} ORDER BY {} LIMIT {}) AS {})"
+    ).format(
+        per_group, order,
+        sql.SQL(", ").join(sql.SQL("{}.{} AS {}").format(source, sql.Identifier(c), n) for c, n in zip(dimensions, names, strict=True)),
+        compiler.table(obj), source, filters.condition(obj, args.get("filter"), source),
+        sql.SQL(", ").join(sql.SQL("{} ASC NULLS LAST").format(n) for n in names),
+        sql.Literal(limit), group,
+    )  # fmt: skip
+
+
+def group_columns(obj: ObjectModel, group_by: Sequence[Mapping[str, Any]]) -> list[str]:
+    columns: list[str] = []
+    for item in group_by:
+        for name, flag in (item or {}).items():
+            if not flag:
+                continue
+            relation = obj.join_field(name)
+            if relation is not None:
+                columns.append(relation.columns[0])
+                continue
+            field_model = obj.fields.get(name)
+            if field_model is None or field_model.relation is not None:
+                raise BadUserInput(
+                    f"{obj.name_plural} cannot be grouped by {name!r}.", field="groupBy"
+                )
+            if isinstance(flag, Mapping):
+                by_sub = {
+                    c.sub_field: c.name for c in field_model.field_type.columns(field_model.spec)
+                }
+                columns += [by_sub[sub] for sub, on in flag.items() if on and sub in by_sub]
+            else:
+                columns.append(field_model.columns[0])
+    return columns

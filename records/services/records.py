@@ -35,7 +35,7 @@ def _unique_fields(obj: ObjectModel) -> dict[str, str]:
     return names
 
 
-def _translate(error: IntegrityError, obj: ObjectModel) -> Exception:
+def translate(error: IntegrityError, obj: ObjectModel) -> Exception:
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     constraint = getattr(diag, "constraint_name", None) or ""
@@ -162,7 +162,7 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
                 for (index, _row), new_id in zip(to_insert, created, strict=True):
                     ids[index] = new_id
     except IntegrityError as error:
-        raise _translate(error, obj) from None
+        raise translate(error, obj) from None
     return [i for i in ids if i is not None]
 
 
@@ -173,7 +173,7 @@ def update_records(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, A
         with transaction.atomic():
             return _update(model, obj, values, _where(obj, ids, filter_))
     except IntegrityError as error:
-        raise _translate(error, obj) from None
+        raise translate(error, obj) from None
 
 
 def _where(obj: ObjectModel, ids: Sequence[Any] | None, filter_: Mapping[str, Any] | None,
@@ -216,7 +216,7 @@ def restore(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | Non
             ).format(_table(model, obj), where))  # fmt: skip
             return [row[0] for row in cursor.fetchall()]
     except IntegrityError as error:
-        raise _translate(error, obj) from None
+        raise translate(error, obj) from None
 
 
 def destroy(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | None = None,
@@ -231,7 +231,7 @@ def destroy(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | Non
             )
             return [row[0] for row in cursor.fetchall()]
     except IntegrityError as error:
-        raise _translate(error, obj) from None
+        raise translate(error, obj) from None
 
 
 def require_found(obj: ObjectModel, ids: Sequence[Any], record_id: Any) -> None:

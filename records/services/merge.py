@@ -1,0 +1,134 @@
+"""Merging duplicate records into one, as Twenty's mergeMany does.
+
+The record at conflictPriorityIndex survives. Each of its empty fields takes the first
+non-empty value of the others (in the given order); the others' related records move to the
+survivor, then the others are soft-deleted. One transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from psycopg import sql
+
+from crm.errors import BadUserInput, NotFound
+from metadata.field_types.relation import MANY_TO_MANY, ONE_TO_MANY
+from metadata.snapshot import ObjectModel, WorkspaceModel
+from records.services import records
+from records.services.values import READ_ONLY, Actor
+
+SKIPPED = READ_ONLY | {"id", "position"}
+
+
+def _rows(
+    model: WorkspaceModel, obj: ObjectModel, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "SELECT * FROM {}.{} WHERE id = ANY(%s) AND deleted_at IS NULL FOR UPDATE"
+            ).format(sql.Identifier(model.schema), sql.Identifier(obj.table)),
+            [list(ids)],
+        )
+        names = [column.name for column in cursor.description or []]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
+def merged_values(obj: ObjectModel, ordered: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Column values the survivor (ordered[0]) takes from the others."""
+    survivor, others = ordered[0], ordered[1:]
+    values: dict[str, Any] = {}
+    for field in obj.fields.values():
+        if field.name in SKIPPED or (
+            field.relation is not None and field.relation.kind != "MANY_TO_ONE"
+        ):
+            continue
+        columns = field.columns
+        if not columns or field.type == "TS_VECTOR":
+            continue
+        if any(survivor.get(c) not in (None, "", [], {}) for c in columns):
+            continue
+        donor = next(
+            (o for o in others if any(o.get(c) not in (None, "", [], {}) for c in columns)), None
+        )
+        if donor is not None:
+            values.update({c: donor[c] for c in columns})
+    return values
+
+
+def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], priority_index: int,
+                  *, actor: Actor) -> uuid.UUID:  # fmt: skip
+    try:
+        wanted = [uuid.UUID(str(i)) for i in ids]
+    except ValueError:
+        raise BadUserInput("ids must be UUIDs.", field="ids") from None
+    if len(set(wanted)) < 2:
+        raise BadUserInput("Merging needs at least two different records.", field="ids")
+    if not 0 <= priority_index < len(wanted):
+        raise BadUserInput(
+            f"conflictPriorityIndex must be between 0 and {len(wanted) - 1}.",
+            field="conflictPriorityIndex",
+        )
+    survivor_id = wanted[priority_index]
+    order = [survivor_id] + [i for i in dict.fromkeys(wanted) if i != survivor_id]
+    try:
+        with transaction.atomic():
+            rows = _rows(model, obj, order)
+            missing = [str(i) for i in order if i not in rows]
+            if missing:
+                raise NotFound(f"No {obj.name_singular} has the id {missing[0]}.", field="ids")
+            values = merged_values(obj, [rows[i] for i in order])
+            others = order[1:]
+            records.soft_delete(model, obj, ids=others)
+            _move_relations(model, obj, survivor_id, others)
+            if values:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        sql.SQL("UPDATE {}.{} SET {}, updated_at = now() WHERE id = %s").format(
+                            sql.Identifier(model.schema), sql.Identifier(obj.table),
+                            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in values),
+                        ),
+                        [*values.values(), survivor_id],
+                    )  # fmt: skip
+    except IntegrityError as error:
+        raise records.translate(error, obj) from None
+    return survivor_id
+
+
+def _move_relations(model: WorkspaceModel, obj: ObjectModel, survivor: uuid.UUID,
+                    others: Sequence[uuid.UUID]) -> None:  # fmt: skip
+    schema = sql.Identifier(model.schema)
+    with connection.cursor() as cursor:
+        for field in obj.fields.values():
+            relation = field.relation
+            if relation is None:
+                continue
+            if relation.kind == ONE_TO_MANY and relation.join_column:
+                target = model.object(relation.target)
+                cursor.execute(
+                    sql.SQL("UPDATE {}.{} SET {} = %s WHERE {} = ANY(%s)").format(
+                        schema, sql.Identifier(target.table), sql.Identifier(relation.join_column),
+                        sql.Identifier(relation.join_column),
+                    ),
+                    [survivor, list(others)],
+                )  # fmt: skip
+            elif relation.kind == MANY_TO_MANY and relation.junction_table:
+                junction = sql.Identifier(relation.junction_table)
+                own, other = (
+                    sql.Identifier(relation.self_column or ""),
+                    sql.Identifier(relation.other_column or ""),
+                )
+                cursor.execute(
+                    sql.SQL(
+                        "INSERT INTO {}.{} ({}, {}) SELECT %s, {} FROM {}.{} WHERE {} = ANY(%s) "
+                        "ON CONFLICT DO NOTHING"
+                    ).format(schema, junction, own, other, other, schema, junction, own),
+                    [survivor, list(others)],
+                )
+                cursor.execute(
+                    sql.SQL("DELETE FROM {}.{} WHERE {} = ANY(%s)").format(schema, junction, own),
+                    [list(others)],
+                )
