@@ -56,6 +56,7 @@ class SchemaBuilder:
         self.filters: dict[str, GraphQLInputObjectType] = {}
         self.orders: dict[str, GraphQLInputObjectType] = {}
         self.enums: dict[tuple[str, str], GraphQLEnumType] = {}
+        self.relation_inputs: dict[str, GraphQLInputObjectType] = {}
 
     # --- per field --------------------------------------------------------------------
     def enum(self, obj: ObjectModel, field: FieldModel) -> GraphQLEnumType:
@@ -265,11 +266,41 @@ class SchemaBuilder:
                 if field.relation is not None:
                     if field.relation.kind == MANY_TO_ONE:
                         own[f"{field.name}Id"] = GraphQLInputField(scalars.UUIDScalar)
+                        own[field.name] = GraphQLInputField(
+                            self.relation_input(self.model.object(field.relation.target))
+                        )
                     continue
                 own[field.name] = GraphQLInputField(self.value_type(obj, field, purpose))
             return own
 
         return GraphQLInputObjectType(f"{pascal(obj.name_singular)}{purpose}Input", fields)
+
+    def relation_input(self, target: ObjectModel) -> GraphQLInputObjectType:
+        """`company: {connect: {where: {id | a unique field}}}` or `{disconnect: true}`."""
+        if target.name_singular not in self.relation_inputs:
+            name = pascal(target.name_singular)
+
+            def where_fields() -> dict[str, GraphQLInputField]:
+                own = {"id": GraphQLInputField(scalars.UUIDScalar)}
+                for field in target.fields.values():
+                    if field.is_unique and field.relation is None:
+                        own[field.name] = GraphQLInputField(
+                            self.value_type(target, field, "Create")
+                        )
+                return own
+
+            where = GraphQLInputObjectType(f"{name}ConnectWhereInput", where_fields)
+            connect = GraphQLInputObjectType(
+                f"{name}ConnectInput", {"where": GraphQLInputField(GraphQLNonNull(where))}
+            )
+            self.relation_inputs[target.name_singular] = GraphQLInputObjectType(
+                f"{name}RelationInput",
+                {
+                    "connect": GraphQLInputField(connect),
+                    "disconnect": GraphQLInputField(GraphQLBoolean),
+                },
+            )
+        return self.relation_inputs[target.name_singular]
 
     # --- the schema ---------------------------------------------------------------------
     def build(self) -> GraphQLSchema:

@@ -202,7 +202,10 @@ def find_duplicates(object_name: str, _root: Any, info: GraphQLResolveInfo,
     else:
         for item in data or []:
             values = columns_of(
-                obj, {k: v for k, v in (item or {}).items() if k != "id"}, creating=False
+                obj,
+                {k: v for k, v in (item or {}).items() if k != "id"},
+                creating=False,
+                model=model,
             )
             probes.append((values, (item or {}).get("id")))
     compiler = Compiler(model)

@@ -137,10 +137,10 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
             ids: list[uuid.UUID | None] = []
             to_insert: list[tuple[int, dict[str, Any]]] = []
             for index, item in enumerate(data):
-                values = columns_of(obj, item, creating=True)
+                values = columns_of(obj, item, creating=True, model=model)
                 existing = _find_existing(model, obj, item, values) if upsert else None
                 if existing is not None:
-                    update_values = {**columns_of(obj, {k: v for k, v in item.items() if k != "id"}, creating=False),
+                    update_values = {**columns_of(obj, {k: v for k, v in item.items() if k != "id"}, creating=False, model=model),
                                      **actor.columns("updated_by")}  # fmt: skip
                     _update(
                         model,
@@ -168,7 +168,7 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
 
 def update_records(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, Any], *, actor: Actor,
                    ids: Sequence[Any] | None = None, filter_: Mapping[str, Any] | None = None) -> list[uuid.UUID]:  # fmt: skip
-    values = {**columns_of(obj, data, creating=False), **actor.columns("updated_by")}
+    values = {**columns_of(obj, data, creating=False, model=model), **actor.columns("updated_by")}
     try:
         with transaction.atomic():
             return _update(model, obj, values, _where(obj, ids, filter_))

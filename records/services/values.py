@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crm.errors import BadUserInput
-from metadata.snapshot import ObjectModel
+from crm.errors import BadUserInput, NotFound
+from metadata.field_types.relation import MANY_TO_ONE
+from metadata.snapshot import FieldModel, ObjectModel, WorkspaceModel
 
 # Set by the platform, never by a caller.
 READ_ONLY = frozenset(
@@ -31,7 +32,61 @@ class Actor:
         }
 
 
-def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+def relation_columns(
+    model: WorkspaceModel | None, obj: ObjectModel, field: FieldModel, value: Any
+) -> dict[str, Any]:
+    """`{connect: {where: {...}}}` or `{disconnect: true}` on a MANY_TO_ONE relation."""
+    relation = field.relation
+    if relation is None or relation.kind != MANY_TO_ONE or model is None:
+        raise BadUserInput(f"The relation {field.name!r} cannot be written here.", field=field.name)
+    if not isinstance(value, Mapping) or len([k for k, v in value.items() if v is not None]) != 1:
+        raise BadUserInput(f"{field.name!r} takes either connect or disconnect.", field=field.name)
+    column = field.columns[0]
+    if value.get("disconnect") is not None:
+        if value["disconnect"] is not True:
+            raise BadUserInput(f"{field.name}.disconnect must be true.", field=field.name)
+        return {column: None}
+    where = (value.get("connect") or {}).get("where") or {}
+    given = {k: v for k, v in where.items() if v is not None}
+    if len(given) != 1:
+        raise BadUserInput(f"{field.name}.connect.where names exactly one field.", field=field.name)
+    ((name, wanted),) = given.items()
+    target = model.object(relation.target)
+    return {column: find_by_unique(model, target, name, wanted, field.name)}
+
+
+def find_by_unique(
+    model: WorkspaceModel, target: ObjectModel, name: str, wanted: Any, path: str
+) -> Any:
+    from django.db import connection
+    from psycopg import sql
+
+    target_field = target.fields.get(name)
+    if target_field is None or not (name == "id" or target_field.is_unique):
+        raise BadUserInput(f"{target.name_plural} cannot be found by {name!r}.", field=path)
+    values = target_field.field_type.parse(target_field.spec, wanted)
+    column = (
+        target_field.columns[0]
+        if name == "id"
+        else target_field.field_type.unique_columns(target_field.spec)[0]
+    )
+    if values.get(column) is None:
+        raise BadUserInput(f"{path}.connect.where.{name} needs a value.", field=path)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT id FROM {}.{} WHERE {} = %s AND deleted_at IS NULL LIMIT 1").format(
+                sql.Identifier(model.schema), sql.Identifier(target.table), sql.Identifier(column)
+            ),
+            [values[column]],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(f"No {target.name_singular} matches {path}.connect.where.", field=path)
+    return row[0]
+
+
+def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool,
+               model: WorkspaceModel | None = None) -> dict[str, Any]:  # fmt: skip
     """The column values for `data`; BadUserInput naming the first field at fault."""
     if not isinstance(data, Mapping):
         raise BadUserInput("Each record's data must be an object, not null.", field="data")
@@ -49,7 +104,8 @@ def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool) -> 
                 f"Field {key!r} is set by the platform and cannot be written.", field=key
             )
         if field.relation is not None:
-            raise BadUserInput(f"Set the relation {key!r} through {key}Id.", field=key)
+            values.update(relation_columns(model, obj, field, value))
+            continue
         if key == "id" and not creating:
             raise BadUserInput("A record's id cannot change.", field="id")
         if value is None and not field.is_nullable:

@@ -140,3 +140,35 @@ def test_batch_size_is_capped(api: Api, settings: Any) -> None:
     errors = api.errors(CREATE_PEOPLE, {"data": [{}, {}, {}]})
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "At most 2" in errors[0]["message"]
+
+
+def test_connect_and_disconnect_relations(api: Api) -> None:
+    company = api.gql(
+        'mutation { createCompany(data: {name: "Acme", domainName: {primaryLinkUrl: "https://acme.com"}}) { id } }'
+    )["createCompany"]
+    by_id = api.gql(
+        "mutation($data: PersonCreateInput!) { createPerson(data: $data) { id company { name } } }",
+        {"data": {"company": {"connect": {"where": {"id": company["id"]}}}}},
+    )["createPerson"]
+    assert by_id["company"] == {"name": "Acme"}
+    by_unique = api.gql(
+        "mutation($data: PersonCreateInput!) { createPerson(data: $data) { company { name } } }",
+        {"data": {"company": {"connect": {"where": {"domainName": {"primaryLinkUrl": "https://acme.com"}}}}}},
+    )["createPerson"]
+    assert by_unique["company"] == {"name": "Acme"}
+    cut = api.gql(
+        "mutation($id: UUID!) { updatePerson(id: $id, data: {company: {disconnect: true}}) { companyId } }",
+        {"id": by_id["id"]},
+    )["updatePerson"]
+    assert cut == {"companyId": None}
+    errors = api.errors(
+        "mutation($data: PersonCreateInput!) { createPerson(data: $data) { id } }",
+        {"data": {"company": {"connect": {"where": {"domainName": {"primaryLinkUrl": "https://nope.com"}}}}}},
+    )
+    assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+    errors = api.errors(
+        "mutation($data: PersonCreateInput!) { createPerson(data: $data) { id } }",
+        {"data": {"company": {"connect": {"where": {"id": company["id"]}}, "disconnect": True}}},
+    )
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert count(api) == 2
