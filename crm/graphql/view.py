@@ -27,6 +27,7 @@ from graphql.validation import ASTValidationRule
 
 from crm.errors import ApiError, BadUserInput, ErrorCode, PayloadTooLarge, Unauthenticated
 from crm.graphql.errors import PARSE_FAILED, VALIDATION_FAILED, error_dict, format_error
+from crm.http import request_too_large
 from workspaces.middleware import get_context
 from workspaces.principal import Principal
 
@@ -92,7 +93,7 @@ def error_response(error: ApiError) -> HttpResponse:
 
 
 def read_operation(request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
-    if len(request.body) > settings.MAX_REQUEST_BYTES:
+    if request_too_large(request):
         raise PayloadTooLarge(
             f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes."
         )

@@ -149,3 +149,10 @@ def test_query_cost_is_limited(api: Api, settings: Any) -> None:
     errors = api.errors(too_much)
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "more than 5000 values" in errors[0]["message"]
+
+
+def test_request_size_is_limited(api: Api, settings: Any) -> None:
+    settings.MAX_REQUEST_BYTES = 2000
+    status, body = api.post("/graphql", "query { companies { totalCount } }", {"pad": "x" * 5000})
+    assert status == 413
+    assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
