@@ -125,8 +125,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / ".data" / "static"
-# In development static files are served straight from the apps; production collects them.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
+# The project's own static files (the vendored GraphiQL among them); crm is not an app.
+STATICFILES_DIRS = [BASE_DIR / "crm" / "static"]
+# In development static files are served straight from their folders; production collects them.
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -172,7 +174,7 @@ LOGGING = {
 
 # Largest request body an API accepts, in bytes.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 5 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES + 1024
 
 # Metadata changes wait at most this long for a table lock, then fail cleanly.
 METADATA_LOCK_TIMEOUT_MS = env_int("METADATA_LOCK_TIMEOUT_MS", 5000)
