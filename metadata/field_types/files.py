@@ -9,6 +9,7 @@ class FilesType(FieldType):
     type = "FILES"
     sql_type = "jsonb"
     kind = "json"
+    orderable = False
 
     def coerce(self, spec: FieldSpec, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):

@@ -5,3 +5,4 @@ class RawJsonType(FieldType):
     type = "RAW_JSON"
     sql_type = "jsonb"
     kind = "json"
+    orderable = False

@@ -136,7 +136,11 @@ def composite_order(field_type: FieldType) -> GraphQLInputObjectType:
     name = COMPOSITE_TYPE_NAMES[field_type.type]
     return GraphQLInputObjectType(
         f"{name}OrderByInput",
-        {sub.name: GraphQLInputField(OrderByDirection) for sub in field_type.sub_fields},
+        {
+            sub.name: GraphQLInputField(OrderByDirection)
+            for sub in field_type.sub_fields
+            if sub.kind != "json"  # JSON has no useful order, and no keyset cursor
+        },
     )
 
 

@@ -47,7 +47,10 @@ def _column_type(obj: ObjectModel, field_name: str, sub: str | None) -> tuple[st
     field = obj.fields[field_name]
     columns = {c.sub_field: c for c in field.field_type.columns(field.spec)}
     column = columns.get(sub) if sub else next(iter(columns.values()))
-    assert column is not None
+    if column is None or column.sql_type == "jsonb":
+        raise BadUserInput(
+            f"Cannot order {obj.name_plural} by {field_name}.{sub}.", field="orderBy"
+        )
     return column.name, column.sql_type
 
 
