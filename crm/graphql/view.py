@@ -44,8 +44,10 @@ class DocumentCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
+        # The schema itself is kept in each entry: an id() alone could be reused by a new
+        # schema once an old one is collected.
         self._items: OrderedDict[
-            tuple[int, str], tuple[DocumentNode | None, list[dict[str, Any]]]
+            tuple[int, str], tuple[GraphQLSchema, DocumentNode | None, list[dict[str, Any]]]
         ] = OrderedDict()
         self._lock = Lock()
 
@@ -54,9 +56,10 @@ class DocumentCache:
     ) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
         key = (id(schema), query)
         with self._lock:
-            if key in self._items:
+            entry = self._items.get(key)
+            if entry is not None and entry[0] is schema:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return entry[1], entry[2]
         try:
             document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
         except GraphQLError as error:
@@ -72,7 +75,7 @@ class DocumentCache:
                 else (document, [])
             )
         with self._lock:
-            self._items[key] = result
+            self._items[key] = (schema, result[0], result[1])
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return result
