@@ -18,7 +18,7 @@ from crm.errors import BadUserInput, NotFound
 from crm.graphql.view import GraphQLContext
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from records.query import duplicates, filters
-from records.query.compiler import Compiler, selection_of
+from records.query.compiler import Compiler, Selection, selection_of
 from records.query.compiler import group_by as group_by_sql
 from records.query.search import MAX_RESULTS, search_sql
 from records.services import merge, records
@@ -90,9 +90,18 @@ def find_one(
     object_name: str, _root: Any, info: GraphQLResolveInfo, filter: Mapping[str, Any] | None = None
 ) -> Any:
     model = _model(info)
-    obj = model.object(object_name)
-    alias = sql.Identifier("t0")
-    return _read(model, obj, info, filters.condition(obj, filter, alias), alias, many=False)
+    return run_json(
+        find_one_sql(Compiler(model), model.object(object_name), selection_of(info), filter)
+    )
+
+
+def find_one_sql(compiler: Compiler, obj: ObjectModel, selection: Selection,
+                 filter_: Mapping[str, Any] | None) -> sql.Composable:  # fmt: skip
+    alias = compiler.alias()
+    return sql.SQL("(SELECT {} FROM {} AS {} WHERE {} LIMIT 1)").format(
+        compiler.node(obj, selection, alias, depth=0), compiler.table(obj), alias,
+        filters.condition(obj, filter_, alias),
+    )  # fmt: skip
 
 
 def read_ids(info: GraphQLResolveInfo, object_name: str, ids: Sequence[Any], *, many: bool) -> Any:

@@ -9,6 +9,7 @@ from graphql import GraphQLResolveInfo
 from crm.graphql.page import with_graphiql
 from crm.graphql.view import serve
 from metadata import snapshot
+from records.graphql.fast import compiled_response
 from records.graphql.schema_cache import schema_for
 
 
@@ -30,4 +31,5 @@ def workspace_graphql(request: HttpRequest) -> HttpResponse:
         schema_for,
         model_for=lambda principal: snapshot.for_workspace(principal.workspace),
         field_resolver=by_response_key,
+        fast_path=compiled_response,
     )

@@ -109,7 +109,7 @@ class Compiler:
             pairs += [sql.Literal(key), self.value(obj, name, sub, args, alias, depth)]
         if not pairs:
             return sql.SQL("'{}'::json")
-        return _json_object(pairs)
+        return json_object(pairs)
 
     def value(self, obj: ObjectModel, name: str, sub: Selection, args: dict[str, Any],
               alias: sql.Identifier, depth: int) -> sql.Composable:  # fmt: skip
@@ -167,7 +167,7 @@ class Compiler:
                 else sql.SQL("{}.{}").format(alias, sql.Identifier(columns[name]))
             )
             pairs += [sql.Literal(key), value]
-        return _json_object(pairs) if pairs else sql.SQL("'{}'::json")
+        return json_object(pairs) if pairs else sql.SQL("'{}'::json")
 
     # --- connections --------------------------------------------------------------------
     def connection(self, obj: ObjectModel, selection: Selection, args: Mapping[str, Any], depth: int,
@@ -232,14 +232,15 @@ class Compiler:
         if not parts:
             return sql.SQL("'{}'::json")
         if not needs_rows:
-            return sql.SQL("(SELECT {})").format(_json_object(parts))
+            return sql.SQL("(SELECT {})").format(json_object(parts))
         order = sql.SQL(", ").join(k.order_sql(alias) for k in walk)
+        # ORDER BY ... LIMIT first (a top-N sort), numbering only the rows kept.
         return sql.SQL(
-            "(SELECT {} FROM (SELECT {}.*, row_number() OVER (ORDER BY {}) AS __rn FROM {} AS {} "
-            "WHERE {} ORDER BY {} LIMIT {}) AS {})"
+            "(SELECT {} FROM (SELECT {}.*, row_number() OVER (ORDER BY {}) AS __rn FROM "
+            "(SELECT * FROM {} AS {} WHERE {} ORDER BY {} LIMIT {}) AS {}) AS {})"
         ).format(
-            _json_object(parts), alias, order, self.table(obj), alias,
-            sql.SQL(" AND ").join(page_conditions), order, sql.Literal(limit + 1), alias,
+            json_object(parts), alias, order, self.table(obj), alias,
+            sql.SQL(" AND ").join(page_conditions), order, sql.Literal(limit + 1), alias, alias,
         )  # fmt: skip
 
     def edges(
@@ -254,7 +255,7 @@ class Compiler:
             else:
                 value = sql.Literal(sub.type_.name)
             pairs += [sql.Literal(key), value]
-        edge = _json_object(pairs) if pairs else sql.SQL("'{}'::json")
+        edge = json_object(pairs) if pairs else sql.SQL("'{}'::json")
         return sql.SQL(
             "coalesce(json_agg({} ORDER BY {}.__rn {}) FILTER (WHERE {}.__rn <= {}), '[]'::json)"
         ).format(
@@ -285,7 +286,7 @@ class Compiler:
             else:
                 value = sql.Literal(sub.type_.name)
             pairs += [sql.Literal(key), value]
-        return _json_object(pairs) if pairs else sql.SQL("'{}'::json")
+        return json_object(pairs) if pairs else sql.SQL("'{}'::json")
 
     def beyond(
         self, edges: PageEdges, values: list[Any] | None, *, forward: bool
@@ -387,7 +388,7 @@ def aggregate_sql(aggregate: Aggregate, alias: sql.Identifier) -> sql.Composable
     return templates[aggregate.operation]
 
 
-def _json_object(pairs: list[sql.Composable]) -> sql.Composable:
+def json_object(pairs: list[sql.Composable]) -> sql.Composable:
     # json_build_object takes at most 100 arguments; larger selections are merged in chunks.
     chunks = [pairs[i : i + 100] for i in range(0, len(pairs), 100)]
     objects = [sql.SQL("json_build_object({})").format(sql.SQL(", ").join(c)) for c in chunks]

@@ -153,7 +153,13 @@ def test_connect_and_disconnect_relations(api: Api) -> None:
     assert by_id["company"] == {"name": "Acme"}
     by_unique = api.gql(
         "mutation($data: PersonCreateInput!) { createPerson(data: $data) { company { name } } }",
-        {"data": {"company": {"connect": {"where": {"domainName": {"primaryLinkUrl": "https://acme.com"}}}}}},
+        {
+            "data": {
+                "company": {
+                    "connect": {"where": {"domainName": {"primaryLinkUrl": "https://acme.com"}}}
+                }
+            }
+        },
     )["createPerson"]
     assert by_unique["company"] == {"name": "Acme"}
     cut = api.gql(
@@ -163,7 +169,13 @@ def test_connect_and_disconnect_relations(api: Api) -> None:
     assert cut == {"companyId": None}
     errors = api.errors(
         "mutation($data: PersonCreateInput!) { createPerson(data: $data) { id } }",
-        {"data": {"company": {"connect": {"where": {"domainName": {"primaryLinkUrl": "https://nope.com"}}}}}},
+        {
+            "data": {
+                "company": {
+                    "connect": {"where": {"domainName": {"primaryLinkUrl": "https://nope.com"}}}
+                }
+            }
+        },
     )
     assert errors[0]["extensions"]["code"] == "NOT_FOUND"
     errors = api.errors(
