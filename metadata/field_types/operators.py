@@ -42,9 +42,29 @@ KIND_OPS: dict[str, frozenset[str]] = {
 KINDS = frozenset(KIND_OPS)
 
 
+# PostgreSQL's numeric goes far beyond a double, but values must also travel as JSON numbers
+# and aggregate as doubles: keep them within a double's comfortable range.
+MAX_EXPONENT = 300
+# A UTC offset PostgreSQL accepts: under 16 hours, in whole seconds.
+MAX_UTC_OFFSET = dt.timedelta(hours=16)
+
+
+def has_nul(value: Any) -> bool:
+    """PostgreSQL text cannot hold NUL, and jsonb refuses \u0000."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
+
+
 def _text(value: Any, error: ErrorFor) -> str:
     if not isinstance(value, str):
         raise error("a string")
+    if "\x00" in value:
+        raise error("text without the NUL character")
     return value
 
 
@@ -55,8 +75,8 @@ def _number(value: Any, error: ErrorFor) -> float:
         number = float(value)
     except ValueError:
         raise error("a number") from None
-    if not math.isfinite(number):
-        raise error("a finite number")
+    if not math.isfinite(number) or abs(number) > 10.0**MAX_EXPONENT:
+        raise error(f"a finite number within ±1e{MAX_EXPONENT}")
     return number
 
 
@@ -67,8 +87,12 @@ def _numeric(value: Any, error: ErrorFor) -> Decimal:
         number = Decimal(str(value))
     except InvalidOperation:
         raise error("a number") from None
-    if not number.is_finite():
-        raise error("a finite number")
+    if not number.is_finite() or (
+        number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT
+    ):
+        raise error(
+            f"a finite number within ±1e{MAX_EXPONENT} (and not smaller than 1e-{MAX_EXPONENT})"
+        )
     return number
 
 
@@ -108,10 +132,15 @@ def _datetime(value: Any, error: ErrorFor) -> dt.datetime:
             raise error("a date-time (ISO 8601)") from None
     else:
         raise error("a date-time (ISO 8601)")
+    offset = parsed.utcoffset()
+    if offset is not None and (abs(offset) >= MAX_UTC_OFFSET or offset.microseconds):
+        raise error("a date-time with a UTC offset under 16 hours, in whole seconds")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _json(value: Any, error: ErrorFor) -> Any:
+    if has_nul(value):
+        raise error("JSON without the NUL character")
     return value
 
 
@@ -192,6 +221,8 @@ class _Term:
     def text(self, raw: Any) -> str:
         if not isinstance(raw, str):
             raise self.error("a string", raw)
+        if "\x00" in raw:
+            raise self.error("text without the NUL character", raw)
         return raw
 
     def strings(self, raw: Any) -> list[str]:
@@ -225,7 +256,10 @@ def _is(term: _Term, raw: Any) -> sql.Composable:
 
 def _like(term: _Term, raw: Any) -> sql.Composable:
     target = sql.SQL("{}::text").format(term.column) if term.kind == "json" else term.column
-    return sql.SQL("{} {} {}").format(target, sql.SQL(term.op.upper()), sql.Literal(term.text(raw)))
+    pattern = term.text(raw)
+    if (len(pattern) - len(pattern.rstrip("\\"))) % 2:
+        raise term.error("a pattern that does not end with a lone backslash (write \\\\)", raw)
+    return sql.SQL("{} {} {}").format(target, sql.SQL(term.op.upper()), sql.Literal(pattern))
 
 
 def _starts_or_ends(term: _Term, raw: Any) -> sql.Composable:
@@ -259,6 +293,8 @@ def _is_empty_array(term: _Term, raw: Any) -> sql.Composable:
 
 
 def _contains_jsonb(term: _Term, raw: Any) -> sql.Composable:
+    if has_nul(raw):
+        raise term.error("JSON without the NUL character", raw)
     return sql.SQL("{} @> {}").format(term.column, sql.Literal(Jsonb(raw)))
 
 

@@ -199,15 +199,23 @@ class Compiler:
                 conditions.append(link(a))
             return conditions
 
-        after_values = cursors.decode(after, len(keys)) if after is not None else None
-        before_values = cursors.decode(before, len(keys)) if before is not None else None
+        after_values = (
+            ordering.check_values(keys, cursors.decode(after, len(keys)))
+            if after is not None
+            else None
+        )
+        before_values = (
+            ordering.check_values(keys, cursors.decode(before, len(keys)))
+            if before is not None
+            else None
+        )
         page_conditions = base(alias)
         if after_values is not None:
             page_conditions.append(ordering.after(keys, alias, after_values))
         if before_values is not None:
             page_conditions.append(ordering.after(reverse_keys, alias, before_values))
 
-        cursor_expr = cursors.cursor_sql([k.expression(alias) for k in keys])
+        cursor_expr = cursors.cursor_sql([k.cursor_expression(alias) for k in keys])
         page = Page(alias, cursor_expr, backward, limit)
         parts: list[sql.Composable] = []
         needs_rows = False

@@ -26,6 +26,7 @@ def cursor_sql(key_columns: list[sql.Composable]) -> sql.Composable:
 
 
 def decode(cursor: str, keys: int) -> list[Any]:
+    """The order-key values in a cursor (their types are checked by ordering.check_values)."""
     try:
         values = orjson.loads(base64.b64decode(cursor.encode(), validate=True))
     except (binascii.Error, ValueError, orjson.JSONDecodeError):

@@ -25,6 +25,12 @@ class OrderKey:
     def expression(self, alias: sql.Identifier) -> sql.Composable:
         return sql.SQL("{}.{}").format(alias, sql.Identifier(self.column))
 
+    def cursor_expression(self, alias: sql.Identifier) -> sql.Composable:
+        """The key as a cursor carries it: exact decimals as text (JSON numbers are doubles)."""
+        if self.sql_type == "numeric":
+            return sql.SQL("{}::text").format(self.expression(alias))
+        return self.expression(alias)
+
     def order_sql(self, alias: sql.Identifier) -> sql.Composable:
         return sql.SQL("{} {} {}").format(
             self.expression(alias),
@@ -124,3 +130,32 @@ def after(keys: Sequence[OrderKey], alias: sql.Identifier, values: Sequence[Any]
         parts.append(_strictly_after(key, alias, values[i]))
         branches.append(sql.SQL("({})").format(sql.SQL(" AND ").join(parts)))
     return sql.SQL("({})").format(sql.SQL(" OR ").join(branches))
+
+
+CURSOR_KINDS = {
+    "uuid": "uuid", "double precision": "number", "numeric": "numeric", "text": "text",
+    "timestamptz": "datetime", "date": "date", "boolean": "boolean", "text[]": "array",
+}  # fmt: skip
+
+
+def check_values(keys: Sequence[OrderKey], values: Sequence[Any]) -> list[Any]:
+    """The cursor's values, each of its key's type; BadUserInput for a forged cursor."""
+    from metadata.field_types import operators
+
+    checked: list[Any] = []
+    for key, value in zip(keys, values, strict=True):
+        if value is None:
+            checked.append(None)
+            continue
+        kind = CURSOR_KINDS.get(key.sql_type, "text")
+        if kind == "numeric" and not isinstance(value, str):
+            raise _bad_cursor()
+        try:
+            checked.append(operators.coerce(kind, value, lambda _expected: _bad_cursor()))
+        except BadUserInput:
+            raise _bad_cursor() from None
+    return checked
+
+
+def _bad_cursor() -> BadUserInput:
+    return BadUserInput("The cursor is not valid for this ordering.", field="cursor")

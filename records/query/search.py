@@ -55,6 +55,8 @@ def search_sql(model: WorkspaceModel, term: str, limit: int, filter_: Mapping[st
     if not 0 < limit <= MAX_RESULTS:
         raise BadUserInput(f"limit must be between 1 and {MAX_RESULTS}.", field="limit")
     term = term.strip()
+    if "\x00" in term:
+        raise BadUserInput("The search text cannot contain the NUL character.", field="searchInput")
     query = ts_query(term)
     unknown = [n for n in [*(included or []), *(excluded or [])] if n not in model.objects]
     if unknown:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm.errors import BadUserInput, NotFound
+from metadata.field_types.operators import has_nul
 from metadata.field_types.relation import MANY_TO_ONE
 from metadata.snapshot import FieldModel, ObjectModel, WorkspaceModel
 
@@ -85,11 +86,27 @@ def find_by_unique(
     return row[0]
 
 
+# A unique column is indexed; a btree index entry holds at most about 2,700 bytes.
+MAX_UNIQUE_BYTES = 2000
+
+
+def check_indexable(field: FieldModel, parsed: Mapping[str, Any]) -> None:
+    for column in field.field_type.unique_columns(field.spec):
+        value = parsed.get(column)
+        if isinstance(value, str) and len(value.encode()) > MAX_UNIQUE_BYTES:
+            raise BadUserInput(
+                f"Field {field.name!r} is unique, so its value must stay under {MAX_UNIQUE_BYTES} bytes.",
+                field=field.name,
+            )
+
+
 def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool,
                model: WorkspaceModel | None = None) -> dict[str, Any]:  # fmt: skip
     """The column values for `data`; BadUserInput naming the first field at fault."""
     if not isinstance(data, Mapping):
         raise BadUserInput("Each record's data must be an object, not null.", field="data")
+    if has_nul(dict(data)):
+        raise BadUserInput("Text and JSON values cannot contain the NUL character.", field="data")
     values: dict[str, Any] = {}
     for key, value in data.items():
         relation = obj.join_field(key)
@@ -110,7 +127,10 @@ def columns_of(obj: ObjectModel, data: Mapping[str, Any], *, creating: bool,
             raise BadUserInput("A record's id cannot change.", field="id")
         if value is None and not field.is_nullable:
             raise BadUserInput(f"Field {key!r} is required and cannot be null.", field=key)
-        values.update(field.field_type.parse(field.spec, value))
+        parsed = field.field_type.parse(field.spec, value)
+        if field.is_unique:
+            check_indexable(field, parsed)
+        values.update(parsed)
     if creating:
         for field in obj.fields.values():
             if (
