@@ -25,9 +25,9 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule
 
-from crm.errors import ApiError, BadUserInput, ErrorCode, PayloadTooLarge, Unauthenticated
+from crm.errors import ApiError, BadUserInput, ErrorCode, Unauthenticated
 from crm.graphql.errors import PARSE_FAILED, VALIDATION_FAILED, error_dict, format_error
-from crm.http import request_too_large
+from crm.http import json_body
 from workspaces.middleware import get_context
 from workspaces.principal import Principal
 
@@ -100,16 +100,7 @@ def error_response(error: ApiError) -> HttpResponse:
 
 
 def read_operation(request: HttpRequest) -> tuple[str, dict[str, Any] | None, str | None]:
-    if request_too_large(request):
-        raise PayloadTooLarge(
-            f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes."
-        )
-    try:
-        body = orjson.loads(request.body or b"{}")
-    except orjson.JSONDecodeError:
-        raise BadUserInput("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise BadUserInput("The request body must be a JSON object with a 'query'.")
+    body = json_body(request)
     query = body.get("query")
     if not isinstance(query, str) or not query.strip():
         raise BadUserInput("The request needs a 'query' string.")
