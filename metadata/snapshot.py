@@ -73,6 +73,8 @@ class ObjectModel:
     label_identifier: str
     duplicate_criteria: tuple[tuple[str, ...], ...]
     fields: Mapping[str, FieldModel]
+    # Derived values the API layers compute once per snapshot (aggregates ...).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def join_field(self, name: str) -> FieldModel | None:
         """The MANY_TO_ONE relation whose id is exposed as `name` (`companyId`)."""
@@ -161,7 +163,7 @@ def load(schema: str) -> WorkspaceModel:
             if f.relation is None or f.relation.target in objects
         }
         if len(kept) != len(model.fields):
-            objects[name] = ObjectModel(**{**model.__dict__, "fields": kept})
+            objects[name] = ObjectModel(**{**model.__dict__, "fields": kept, "memo": {}})
     return WorkspaceModel(
         schema=schema,
         objects=objects,

@@ -229,6 +229,8 @@ class _Term:
         items = raw if isinstance(raw, list) else [raw]
         if not all(isinstance(item, str) for item in items):
             raise self.error("a list of strings", raw)
+        if any("\x00" in item for item in items):
+            raise self.error("strings without the NUL character", raw)
         return items
 
 

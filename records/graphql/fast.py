@@ -10,10 +10,11 @@ the operation runs through the executor as usual, which reports errors in the no
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -76,8 +77,16 @@ def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: 
         return None
     if not pairs:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("SELECT ({})::text").format(json_object(pairs)))
-        row = cursor.fetchone()
+    statement = sql.SQL("SELECT ({})::text").format(json_object(pairs))
+    try:
+        # On failure the executor runs the operation again and reports the error in GraphQL's
+        # form; inside a transaction a savepoint keeps the connection usable for it (outside
+        # one, as in production, a failed statement leaves nothing behind).
+        guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+        with guard, connection.cursor() as cursor:
+            cursor.execute(statement)
+            row = cursor.fetchone()
+    except DatabaseError:
+        return None
     assert row is not None
     return b'{"data":' + str(row[0]).encode() + b"}"

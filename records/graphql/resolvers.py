@@ -317,7 +317,7 @@ def _search_offset(cursor: str | None) -> int:
         return 0
     try:
         prefix, _, number = base64.b64decode(cursor, validate=True).decode().partition(":")
-        if prefix == "search":
+        if prefix == "search" and 0 <= int(number) <= MAX_RESULTS:
             return int(number)
     except ValueError:
         pass

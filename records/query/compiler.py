@@ -357,6 +357,13 @@ class Aggregate:
 
 
 def aggregate_lookup(obj: ObjectModel) -> dict[str, Aggregate]:
+    cached = obj.memo.get("aggregates")
+    if cached is None:
+        cached = obj.memo["aggregates"] = _aggregate_lookup(obj)
+    return dict(cached)
+
+
+def _aggregate_lookup(obj: ObjectModel) -> dict[str, Aggregate]:
     lookup: dict[str, Aggregate] = {}
     for field_model, sub, kind in aggregatable(obj):
         columns = {c.sub_field: c.name for c in field_model.field_type.columns(field_model.spec)}

@@ -130,5 +130,5 @@ def _system_only(obj: ObjectModel) -> ObjectModel:
     """The filter of a global search may only name fields every object has."""
     keep = {"id", "createdAt", "updatedAt", "deletedAt"}
     return ObjectModel(
-        **{**obj.__dict__, "fields": {n: f for n, f in obj.fields.items() if n in keep}}
+        **{**obj.__dict__, "memo": {}, "fields": {n: f for n, f in obj.fields.items() if n in keep}}
     )

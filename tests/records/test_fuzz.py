@@ -73,6 +73,7 @@ AVOID = {
     "like_backslash": False,  # a like/ilike pattern ending with a lone backslash
     "long_unique": False,  # a long, incompressible value in a uniquely indexed column
     "cursor_types": False,  # a well-formed cursor whose values do not fit the order's columns
+    "nul_in_array_filters": False,  # NUL in the list of contains, notContains, containsAny
 }
 
 EXAMPLES = int(os.environ.get("CRM_FUZZ_EXAMPLES", "0"))
@@ -328,6 +329,7 @@ OFFSETS: st.SearchStrategy[dt.tzinfo | None] = st.one_of(
     st.none(),
     st.just(dt.UTC),
     st.sampled_from([-14, -8, -1, 1, 5.5, 9, 14]).map(lambda h: dt.timezone(dt.timedelta(hours=h))),
+    st.integers(-15 * 60 - 59, 15 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m))),
     st.timedeltas(
         min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59)
     ).map(dt.timezone),
@@ -362,7 +364,7 @@ class Gen:
             "Float": st.one_of(
                 st.sampled_from(numbers),
                 st.sampled_from(TRICKY_NUMBERS),
-                st.floats(allow_nan=False, allow_infinity=False),
+                st.floats(min_value=-1e300, max_value=1e300),
                 st.integers(-1000, 1000),
             ),
             "BigFloat": st.one_of(
@@ -450,6 +452,7 @@ class Gen:
 # --- steering clear of the open bugs ----------------------------------------------------------
 
 LIKE_OPERATORS = ("like", "ilike", "containsIlike")
+ARRAY_SET_OPERATORS = ("contains", "notContains", "containsAny")
 
 
 def _huge_numeric(text: str, digits: int) -> bool:
@@ -505,6 +508,12 @@ def steer(value: Any, *, stored: bool = False) -> Any:
             trailing = len(item) - len(item.rstrip("\\")) if isinstance(item, str) else 0
             if AVOID["like_backslash"] and key in LIKE_OPERATORS and trailing % 2:
                 item += "\\"
+            if (
+                AVOID["nul_in_array_filters"]
+                and key in ARRAY_SET_OPERATORS
+                and isinstance(item, list)
+            ):
+                item = [i.replace("\x00", "") if isinstance(i, str) else i for i in item]
             out[steer(key)] = item
         return out
     return value
@@ -857,7 +866,7 @@ def test_reads_never_fail_internally(world: World) -> None:
         event(f"next page: {outcome}")
 
     run()
-    check_mix(counts, ok=0.25, rejected=0.15)
+    check_mix(counts, ok=0.2, rejected=0.15)
 
 
 WRITES = ["createOne", "createMany", "upsert", "updateOne", "updateMany", "deleteOne", "destroyOne",
@@ -1138,6 +1147,17 @@ def test_former_bugs_answer_with_a_callers_error(
         except AssertionError:
             failures.append((variables, body))
     assert not failures, failures
+
+
+def test_nul_in_array_filters_is_bad_user_input(api: Api) -> None:
+    make_world(api, companies=1)
+    for op in ARRAY_SET_OPERATORS:
+        outcome, body = ask(
+            api,
+            "query($f: GadgetFilterInput) { gadgets(filter: $f) { totalCount } }",
+            {"f": {"aliases": {op: ["a\x00b"]}}},
+        )
+        assert outcome == "BAD_USER_INPUT", body
 
 
 def test_sums_beyond_a_double(api: Api) -> None:
