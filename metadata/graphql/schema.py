@@ -6,6 +6,7 @@ writes call metadata.services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -248,101 +249,62 @@ class Query(graphene.ObjectType):
         return fields.get_field(id)
 
 
-class CreateOneObject(graphene.Mutation):
-    class Arguments:
-        input = CreateOneObjectInput(required=True)
-
-    Output = Object
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
-        require_data_model(info)
-        data = input["object"]
-        created = objects.create_object(
-            objects.ObjectInput(
-                name_singular=data["name_singular"], name_plural=data["name_plural"],
-                label_singular=data["label_singular"], label_plural=data["label_plural"],
-                description=data.get("description") or "", icon=data.get("icon") or "",
-            )
-        )  # fmt: skip
-        return objects_with_fields().get(id=created.id)
-
-
-class UpdateOneObject(graphene.Mutation):
-    class Arguments:
-        input = UpdateOneObjectInput(required=True)
-
-    Output = Object
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
-        require_data_model(info)
-        updated = objects.update_object(
-            input["id"], _updates(dict(input["update"]), OBJECT_UPDATE_KEYS)
+def _create_object(input: Any) -> Any:
+    data = input["object"]
+    created = objects.create_object(
+        objects.ObjectInput(
+            name_singular=data["name_singular"], name_plural=data["name_plural"],
+            label_singular=data["label_singular"], label_plural=data["label_plural"],
+            description=data.get("description") or "", icon=data.get("icon") or "",
         )
-        return objects_with_fields().get(id=updated.id)
+    )  # fmt: skip
+    return objects_with_fields().get(id=created.id)
 
 
-class DeleteOneObject(graphene.Mutation):
-    class Arguments:
-        input = DeleteOneObjectInput(required=True)
+def _update_object(input: Any) -> Any:
+    updated = objects.update_object(
+        input["id"], _updates(dict(input["update"]), OBJECT_UPDATE_KEYS)
+    )
+    return objects_with_fields().get(id=updated.id)
 
-    Output = Object
 
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
+def _create_field(input: Any) -> Any:
+    data = dict(input["field"])
+    created = fields.create_field(data["object_metadata_id"], field_input(data))
+    return FIELDS_WITH_RELATIONS.get(id=created.id)
+
+
+def _update_field(input: Any) -> Any:
+    updated = field_updates.update_field(
+        input["id"], _updates(dict(input["update"]), FIELD_UPDATE_KEYS)
+    )
+    return FIELDS_WITH_RELATIONS.get(id=updated.id)
+
+
+def data_model_change(input_type: type[graphene.InputObjectType], output: type[graphene.ObjectType],
+                      change: Callable[[Any], Any]) -> graphene.Field:  # fmt: skip
+    """A mutation `(input: X!): Output` that changes the data model (guarded)."""
+
+    def resolve(_root: Any, info: Any, input: Any) -> Any:
         require_data_model(info)
-        return objects.delete_object(input["id"])
+        return change(input)
 
-
-class CreateOneField(graphene.Mutation):
-    class Arguments:
-        input = CreateOneFieldMetadataInput(required=True)
-
-    Output = Field
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
-        require_data_model(info)
-        data = dict(input["field"])
-        created = fields.create_field(data["object_metadata_id"], field_input(data))
-        return FIELDS_WITH_RELATIONS.get(id=created.id)
-
-
-class UpdateOneField(graphene.Mutation):
-    class Arguments:
-        input = UpdateOneFieldMetadataInput(required=True)
-
-    Output = Field
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
-        require_data_model(info)
-        updated = field_updates.update_field(
-            input["id"], _updates(dict(input["update"]), FIELD_UPDATE_KEYS)
-        )
-        return FIELDS_WITH_RELATIONS.get(id=updated.id)
-
-
-class DeleteOneField(graphene.Mutation):
-    class Arguments:
-        input = DeleteOneFieldInput(required=True)
-
-    Output = Field
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, input: Any) -> Any:
-        require_data_model(info)
-        return fields.delete_field(input["id"])
+    return graphene.Field(
+        output, input=graphene.Argument(input_type, required=True), resolver=resolve
+    )
 
 
 class Mutation(graphene.ObjectType):
-    create_one_object = CreateOneObject.Field()
-    update_one_object = UpdateOneObject.Field()
-    delete_one_object = DeleteOneObject.Field()
-    create_one_field = CreateOneField.Field()
-    update_one_field = UpdateOneField.Field()
-    delete_one_field = DeleteOneField.Field()
+    create_one_object = data_model_change(CreateOneObjectInput, Object, _create_object)
+    update_one_object = data_model_change(UpdateOneObjectInput, Object, _update_object)
+    delete_one_object = data_model_change(
+        DeleteOneObjectInput, Object, lambda input: objects.delete_object(input["id"])
+    )
+    create_one_field = data_model_change(CreateOneFieldMetadataInput, Field, _create_field)
+    update_one_field = data_model_change(UpdateOneFieldMetadataInput, Field, _update_field)
+    delete_one_field = data_model_change(
+        DeleteOneFieldInput, Field, lambda input: fields.delete_field(input["id"])
+    )
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
