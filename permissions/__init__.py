@@ -1,0 +1,1 @@
+"""Roles and permissions: what a member or API key of a workspace may read and change."""
