@@ -54,6 +54,7 @@ TENANT_APPS = [
     "workflow",
     "messaging",
     "calendars",
+    "permissions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -12,7 +12,7 @@ from typing import Any
 import graphene
 from django.db.models import Prefetch
 
-from crm.errors import BadUserInput, Forbidden
+from crm.errors import BadUserInput
 from crm.graphql.scalars import JSON
 from crm.graphql.view import GraphQLContext
 from metadata.graphql.types import (
@@ -29,7 +29,9 @@ from metadata.graphql.types import (
 )
 from metadata.models import FieldMetadata, ObjectMetadata
 from metadata.services import field_updates, fields, objects
-from workspaces.models import MembershipRole
+from permissions.flags import PermissionFlag
+from permissions.graphql.schema import RoleMutation, RoleQuery
+from permissions.services.checks import require_flag
 
 FIELDS_WITH_RELATIONS = FieldMetadata.objects.select_related(
     "object", "relation_target_object", "relation_target_field"
@@ -43,11 +45,9 @@ def objects_with_fields() -> Any:
 
 
 def require_data_model(info: Any) -> None:
-    """Changing the data model: workspace admins and API keys (roles refine this later)."""
+    """Changing the data model needs the DATA_MODEL flag of the caller's role."""
     context: GraphQLContext = info.context
-    principal = context.principal
-    if principal.api_key is None and principal.role != MembershipRole.ADMIN:
-        raise Forbidden("Changing the data model needs the DATA_MODEL permission.")
+    require_flag(context.principal, PermissionFlag.DATA_MODEL)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def field_input(data: dict[str, Any]) -> fields.FieldInput:
 # --- operations --------------------------------------------------------------------------------
 
 
-class Query(graphene.ObjectType):
+class Query(RoleQuery, graphene.ObjectType):
     objects = graphene.Field(
         ObjectConnection, required=True, paging=graphene.Argument(CursorPaging),
         filter=graphene.Argument(ObjectFilter),
@@ -294,7 +294,7 @@ def data_model_change(input_type: type[graphene.InputObjectType], output: type[g
     )
 
 
-class Mutation(graphene.ObjectType):
+class Mutation(RoleMutation, graphene.ObjectType):
     create_one_object = data_model_change(CreateOneObjectInput, Object, _create_object)
     update_one_object = data_model_change(UpdateOneObjectInput, Object, _update_object)
     delete_one_object = data_model_change(

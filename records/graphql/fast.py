@@ -29,13 +29,13 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from psycopg import sql
 
 from crm.errors import ApiError
-from metadata.snapshot import WorkspaceModel
 from records.graphql import resolvers
+from records.graphql.caller import CallerModel
 from records.query.compiler import Compiler, Selection, json_object
 
 
 def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
-                      operation_name: str | None, model: WorkspaceModel) -> bytes | None:  # fmt: skip
+                      operation_name: str | None, caller: CallerModel) -> bytes | None:  # fmt: skip
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY or schema.query_type is None:
         return None
@@ -46,7 +46,9 @@ def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: 
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     root = schema.query_type
-    compiler = Compiler(model)
+    model = caller.model
+    # The caller's rights: a refusal (FORBIDDEN) raises here and the executor reports it.
+    compiler = Compiler(model, access=caller.access)
     pairs: list[sql.Composable] = []
     try:
         for key, nodes in collect_fields(

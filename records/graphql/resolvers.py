@@ -1,5 +1,9 @@
 """Root resolvers of the workspace API: reads compile to one statement, writes call
-records.services and then read their records back the same way."""
+records.services and then read their records back the same way.
+
+Every compiler and service call carries the caller's rights (records.graphql.caller), so the
+executor path enforces exactly what the fast path does.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,9 @@ from psycopg import sql
 from crm.errors import BadUserInput, NotFound
 from crm.graphql.view import GraphQLContext
 from metadata.snapshot import ObjectModel, WorkspaceModel
-from records.query import duplicates, filters
+from permissions.services.access import ObjectAccess
+from records.graphql.caller import CallerModel
+from records.query import duplicates, filters, guard
 from records.query.compiler import Compiler, Selection, selection_of
 from records.query.compiler import group_by as group_by_sql
 from records.query.search import MAX_RESULTS, search_sql
@@ -25,10 +31,23 @@ from records.services import merge, records
 from records.services.values import Actor, columns_of
 
 
+def _caller(info: GraphQLResolveInfo) -> CallerModel:
+    caller = getattr(info.context, "workspace_model", None)
+    assert isinstance(caller, CallerModel)
+    return caller
+
+
 def _model(info: GraphQLResolveInfo) -> WorkspaceModel:
-    model = getattr(info.context, "workspace_model", None)
-    assert isinstance(model, WorkspaceModel)
-    return model
+    return _caller(info).model
+
+
+def _access(info: GraphQLResolveInfo, obj: ObjectModel) -> ObjectAccess:
+    return _caller(info).access(obj)
+
+
+def _compiler(info: GraphQLResolveInfo) -> Compiler:
+    caller = _caller(info)
+    return Compiler(caller.model, access=caller.access)
 
 
 def _actor(info: GraphQLResolveInfo) -> Actor:
@@ -38,7 +57,11 @@ def _actor(info: GraphQLResolveInfo) -> Actor:
         return Actor(source="API", name=principal.api_key.name)
     user = principal.user
     name = f"{user.first_name} {user.last_name}".strip() if user else ""
-    return Actor(source="MANUAL", name=name or (user.email if user else ""))
+    return Actor(
+        source="MANUAL",
+        workspace_member_id=_caller(info).permissions.member_id,
+        name=name or (user.email if user else ""),
+    )
 
 
 def run_json(expression: sql.Composable) -> Any:
@@ -50,7 +73,7 @@ def run_json(expression: sql.Composable) -> Any:
 
 def find_many(object_name: str, _root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     model = _model(info)
-    compiler = Compiler(model)
+    compiler = _compiler(info)
     return run_json(
         compiler.connection(model.object(object_name), selection_of(info), args, depth=0)
     )
@@ -58,7 +81,7 @@ def find_many(object_name: str, _root: Any, info: GraphQLResolveInfo, **args: An
 
 def _read(model: WorkspaceModel, obj: ObjectModel, info: GraphQLResolveInfo, where: sql.Composable,
           alias: sql.Identifier, *, many: bool) -> Any:  # fmt: skip
-    compiler = Compiler(model)
+    compiler = _compiler(info)
     node = compiler.node(obj, selection_of(info), alias, depth=0)
     table = compiler.table(obj)
     if many:
@@ -69,21 +92,25 @@ def _read(model: WorkspaceModel, obj: ObjectModel, info: GraphQLResolveInfo, whe
         expression = sql.SQL("(SELECT {} FROM {} AS {} WHERE {} LIMIT 1)").format(
             node, table, alias, where
         )
+    # (`where` already holds the row-level filter: see change_many)
     return run_json(expression)
 
 
 def _read_in_order(model: WorkspaceModel, obj: ObjectModel, info: GraphQLResolveInfo,
                    ids: Sequence[Any]) -> Any:  # fmt: skip
     """The records of `ids`, one result per id in the same order (an upsert may repeat one)."""
-    compiler = Compiler(model)
+    compiler = _compiler(info)
     alias = sql.Identifier("t0")
     node = compiler.node(obj, selection_of(info), alias, depth=0)
     return run_json(
         sql.SQL(
             "(SELECT coalesce(json_agg({} ORDER BY o.n), '[]'::json) "
-            "FROM unnest({}::uuid[]) WITH ORDINALITY AS o(id, n) JOIN {} AS {} ON {}.id = o.id)"
-        ).format(node, sql.Literal([str(i) for i in ids]), compiler.table(obj), alias, alias)
-    )
+            "FROM unnest({}::uuid[]) WITH ORDINALITY AS o(id, n) JOIN {} AS {} ON {})"
+        ).format(
+            node, sql.Literal([str(i) for i in ids]), compiler.table(obj), alias,
+            guard.with_rows(obj, compiler.access(obj), alias, sql.SQL("{}.id = o.id").format(alias)),
+        )
+    )  # fmt: skip
 
 
 def find_one(
@@ -91,16 +118,18 @@ def find_one(
 ) -> Any:
     model = _model(info)
     return run_json(
-        find_one_sql(Compiler(model), model.object(object_name), selection_of(info), filter)
+        find_one_sql(_compiler(info), model.object(object_name), selection_of(info), filter)
     )
 
 
 def find_one_sql(compiler: Compiler, obj: ObjectModel, selection: Selection,
                  filter_: Mapping[str, Any] | None) -> sql.Composable:  # fmt: skip
+    access = guard.require_read(compiler.access, obj)
+    guard.require_filter(obj, access, filter_)
     alias = compiler.alias()
     return sql.SQL("(SELECT {} FROM {} AS {} WHERE {} LIMIT 1)").format(
         compiler.node(obj, selection, alias, depth=0), compiler.table(obj), alias,
-        filters.condition(obj, filter_, alias),
+        guard.with_rows(obj, access, alias, filters.condition(obj, filter_, alias)),
     )  # fmt: skip
 
 
@@ -116,8 +145,9 @@ def create_one(object_name: str, _root: Any, info: GraphQLResolveInfo, data: Map
                upsert: bool | None = None) -> Any:  # fmt: skip
     model = _model(info)
     with transaction.atomic():
+        obj = model.object(object_name)
         ids = records.create_records(
-            model, model.object(object_name), [data], actor=_actor(info), upsert=bool(upsert)
+            model, obj, [data], actor=_actor(info), upsert=bool(upsert), access=_access(info, obj)
         )
         return read_ids(info, object_name, ids, many=False)
 
@@ -126,8 +156,9 @@ def create_many(object_name: str, _root: Any, info: GraphQLResolveInfo, data: Se
                 upsert: bool | None = None) -> Any:  # fmt: skip
     model = _model(info)
     with transaction.atomic():
+        obj = model.object(object_name)
         ids = records.create_records(
-            model, model.object(object_name), data, actor=_actor(info), upsert=bool(upsert)
+            model, obj, data, actor=_actor(info), upsert=bool(upsert), access=_access(info, obj)
         )
         return read_ids(info, object_name, ids, many=True)
 
@@ -138,7 +169,9 @@ def update_one(
     model = _model(info)
     obj = model.object(object_name)
     with transaction.atomic():
-        ids = records.update_records(model, obj, data, actor=_actor(info), ids=[id])
+        ids = records.update_records(
+            model, obj, data, actor=_actor(info), ids=[id], access=_access(info, obj)
+        )
         records.require_found(obj, ids, id)
         return read_ids(info, object_name, ids, many=False)
 
@@ -147,8 +180,9 @@ def update_many(object_name: str, _root: Any, info: GraphQLResolveInfo, filter: 
                 data: Mapping[str, Any]) -> Any:  # fmt: skip
     model = _model(info)
     with transaction.atomic():
+        obj = model.object(object_name)
         ids = records.update_records(
-            model, model.object(object_name), data, actor=_actor(info), filter_=filter
+            model, obj, data, actor=_actor(info), filter_=filter, access=_access(info, obj)
         )
         return read_ids(info, object_name, ids, many=True)
 
@@ -162,9 +196,10 @@ def change_one(verb: str, object_name: str, _root: Any, info: GraphQLResolveInfo
     with transaction.atomic():
         if verb == "destroy":
             before = read_ids(info, object_name, [id], many=False)
-            records.require_found(obj, records.destroy(model, obj, ids=[id]), id)
+            destroyed = records.destroy(model, obj, ids=[id], access=_access(info, obj))
+            records.require_found(obj, destroyed, id)
             return before
-        ids = CHANGES[verb](model, obj, ids=[id])
+        ids = CHANGES[verb](model, obj, ids=[id], access=_access(info, obj))
         records.require_found(obj, ids, id)
         return read_ids(info, object_name, ids, many=False)
 
@@ -177,11 +212,17 @@ def change_many(
     with transaction.atomic():
         if verb == "destroy":
             alias = sql.Identifier("t0")
-            condition = filters.condition(obj, _with_deleted(filter), alias)
+            access = _access(info, obj)
+            guard.require_filter(obj, access, filter)
+            condition = guard.with_rows(
+                obj, access, alias, filters.condition(obj, _with_deleted(filter), alias)
+            )
+            # The right is checked before anything is read back.
+            records.require_right(obj, access, "destroy")
             before = _read(model, obj, info, condition, alias, many=True)
-            records.destroy(model, obj, filter_=filter)
+            records.destroy(model, obj, filter_=filter, access=access)
             return before
-        ids = CHANGES[verb](model, obj, filter_=filter)
+        ids = CHANGES[verb](model, obj, filter_=filter, access=_access(info, obj))
         return read_ids(info, object_name, ids, many=True)
 
 
@@ -202,7 +243,7 @@ def find_duplicates(object_name: str, _root: Any, info: GraphQLResolveInfo,
         raise BadUserInput("Give either ids or data.", field="ids")
     probes: list[tuple[dict[str, Any], Any]] = []
     if ids:
-        found = {str(r["id"]): r for r in _raw_rows(model, obj, ids)}
+        found = {str(r["id"]): r for r in _raw_rows(model, obj, ids, _access(info, obj))}
         for record_id in ids:
             row = found.get(str(record_id))
             if row is None:
@@ -217,7 +258,7 @@ def find_duplicates(object_name: str, _root: Any, info: GraphQLResolveInfo,
                 model=model,
             )
             probes.append((values, (item or {}).get("id")))
-    compiler = Compiler(model)
+    compiler = _compiler(info)
     selection = selection_of(info)
     parts: list[sql.Composable] = []
     empty = sql.SQL(
@@ -246,25 +287,30 @@ def _duplicate_of(
     return condition
 
 
-def _raw_rows(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any]) -> list[dict[str, Any]]:
+def _raw_rows(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any],
+              access: ObjectAccess) -> list[dict[str, Any]]:  # fmt: skip
     try:
         wanted = [str(uuid.UUID(str(i))) for i in ids]
     except ValueError:
         raise BadUserInput("ids must be UUIDs.", field="ids") from None
+    guard.require_read(lambda _obj: access, obj)
+    alias = sql.Identifier("t")
+    # Ids as a literal: the row filter's literals may hold a '%' a placeholder scan would misread.
+    by_id = sql.SQL("t.id = ANY({}::uuid[]) AND t.deleted_at IS NULL").format(sql.Literal(wanted))
     with connection.cursor() as cursor:
         cursor.execute(
-            sql.SQL("SELECT * FROM {}.{} WHERE id = ANY(%s::uuid[]) AND deleted_at IS NULL").format(
-                sql.Identifier(model.schema), sql.Identifier(obj.table)
-            ),
-            [wanted],
-        )
+            sql.SQL("SELECT * FROM {}.{} AS t WHERE {}").format(
+                sql.Identifier(model.schema), sql.Identifier(obj.table),
+                guard.with_rows(obj, access, alias, by_id),
+            )
+        )  # fmt: skip
         names = [c.name for c in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def group_by(object_name: str, _root: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     model = _model(info)
-    compiler = Compiler(model)
+    compiler = _compiler(info)
     return run_json(group_by_sql(compiler, model.object(object_name), selection_of(info), args))
 
 
@@ -279,7 +325,9 @@ def merge_many(
     model = _model(info)
     obj = model.object(object_name)
     with transaction.atomic():
-        survivor = merge.merge_records(model, obj, ids, conflictPriorityIndex, actor=_actor(info))
+        survivor = merge.merge_records(
+            model, obj, ids, conflictPriorityIndex, actor=_actor(info), access=_access(info, obj)
+        )
         result = read_ids(info, object_name, [survivor], many=False)
         if dryRun:
             transaction.set_rollback(True)
@@ -294,7 +342,8 @@ def search(_root: Any, info: GraphQLResolveInfo, searchInput: str, limit: int,
         raise BadUserInput(f"limit must be between 1 and {MAX_RESULTS}.", field="limit")
     offset = _search_offset(after)
     found = run_json(search_sql(model, searchInput, offset + limit + 1, filter,
-                                includedObjectNameSingulars, excludedObjectNameSingulars)) or []  # fmt: skip
+                                includedObjectNameSingulars, excludedObjectNameSingulars,
+                                access=_caller(info).access)) or []  # fmt: skip
     window = found[offset : offset + limit]
     edges = [
         {"node": node, "cursor": _search_cursor(offset + i + 1)} for i, node in enumerate(window)

@@ -8,7 +8,7 @@ from graphql import GraphQLResolveInfo
 
 from crm.graphql.page import with_graphiql
 from crm.graphql.view import serve
-from metadata import snapshot
+from records.graphql.caller import CallerModel, caller_model
 from records.graphql.fast import compiled_response
 from records.graphql.schema_cache import schema_for
 
@@ -20,6 +20,10 @@ def by_response_key(source: Any, info: GraphQLResolveInfo, **_args: Any) -> Any:
     return getattr(source, info.field_name, None)
 
 
+def _schema_of(caller: CallerModel) -> Any:
+    return schema_for(caller.model)
+
+
 @csrf_exempt
 @with_graphiql(
     title="Workspace GraphQL",
@@ -28,8 +32,8 @@ def by_response_key(source: Any, info: GraphQLResolveInfo, **_args: Any) -> Any:
 def workspace_graphql(request: HttpRequest) -> HttpResponse:
     return serve(
         request,
-        schema_for,
-        model_for=lambda principal: snapshot.for_workspace(principal.workspace),
+        _schema_of,
+        model_for=caller_model,
         field_resolver=by_response_key,
         fast_path=compiled_response,
     )

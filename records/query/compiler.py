@@ -21,12 +21,12 @@ from graphql.execution.collect_fields import collect_sub_fields
 from graphql.execution.values import get_argument_values
 from psycopg import sql
 
-from crm.errors import BadUserInput
+from crm.errors import BadUserInput, Forbidden
 from metadata.field_types.relation import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY
 from metadata.snapshot import FieldModel, ObjectModel, WorkspaceModel
 from records.graphql.aggregates import aggregatable, aggregate_operations
 from records.graphql.names import aggregate_name
-from records.query import cursors, filters, ordering
+from records.query import cursors, filters, guard, ordering
 
 
 @dataclass
@@ -74,6 +74,8 @@ def selection_of(info: GraphQLResolveInfo) -> Selection:
 @dataclass
 class Compiler:
     model: WorkspaceModel
+    # The caller's rights per object (records.query.guard); full access for internal callers.
+    access: guard.AccessFor = guard.full_access
     aliases: int = 0
     depth_limit: int = field(default_factory=lambda: int(settings.GRAPHQL_MAX_DEPTH))
     cost_limit: int = field(default_factory=lambda: int(settings.GRAPHQL_MAX_COST))
@@ -103,9 +105,12 @@ class Compiler:
         self, obj: ObjectModel, selection: Selection, alias: sql.Identifier, depth: int
     ) -> sql.Composable:
         """json_build_object of the selected fields of the row `alias`."""
+        access = self.access(obj)
         pairs: list[sql.Composable] = []
         for key, name, sub, args in selection.children():
             self.charge(1)
+            if name != "__typename":
+                guard.require_field(obj, access, name)
             pairs += [sql.Literal(key), self.value(obj, name, sub, args, alias, depth)]
         if not pairs:
             return sql.SQL("'{}'::json")
@@ -127,12 +132,16 @@ class Compiler:
             )
         relation = field_model.relation
         target = self.model.object(relation.target)
+        target_access = guard.require_read(self.access, target, name)
         child = self.alias()
         if relation.kind == MANY_TO_ONE:
             assert relation.join_column is not None
-            return sql.SQL("(SELECT {} FROM {} AS {} WHERE {}.id = {}.{} AND {}.deleted_at IS NULL)").format(
+            link = sql.SQL("{}.id = {}.{} AND {}.deleted_at IS NULL").format(
+                child, alias, sql.Identifier(relation.join_column), child
+            )
+            return sql.SQL("(SELECT {} FROM {} AS {} WHERE {})").format(
                 self.node(target, sub, child, depth + 1), self.table(target), child,
-                child, alias, sql.Identifier(relation.join_column), child,
+                guard.with_rows(target, target_access, child, link),
             )  # fmt: skip
         schema = self.model.schema
 
@@ -174,6 +183,9 @@ class Compiler:
                    *, link: Link | None = None, alias: sql.Identifier | None = None,
                    extra: Mapping[str, sql.Composable] | None = None) -> sql.Composable:  # fmt: skip
         """A JSON connection {edges, pageInfo, totalCount, aggregates} over `obj`'s records."""
+        access = guard.require_read(self.access, obj)
+        guard.require_filter(obj, access, args.get("filter"))
+        guard.require_order(obj, access, args.get("orderBy"))
         alias = alias or self.alias()
         first, last = args.get("first"), args.get("last")
         before, after = args.get("before"), args.get("after")
@@ -197,6 +209,9 @@ class Compiler:
             conditions = [filters.condition(obj, filter_, a)]
             if link is not None:
                 conditions.append(link(a))
+            rows = guard.row_condition(obj, access, a)
+            if rows is not None:
+                conditions.append(rows)
             return conditions
 
         after_values = (
@@ -321,6 +336,11 @@ class Compiler:
             found = aggregate_lookup(obj).get(name)
             if found is None:
                 raise BadUserInput(f"{obj.name_plural} have no aggregate {name!r}.", field=name)
+            if found.field in self.access(obj).unreadable_fields:
+                raise Forbidden(
+                    f"Your role cannot read the field {found.field!r} of {obj.name_plural}.",
+                    field=name,
+                )
             expression = aggregate_sql(found, other)
         return sql.SQL("(SELECT {} FROM {} AS {} WHERE {})").format(
             expression, self.table(obj), other, sql.SQL(" AND ").join(base(other))
@@ -354,6 +374,7 @@ class Aggregate:
     operation: str
     column: str
     kind: str
+    field: str = ""
 
 
 def aggregate_lookup(obj: ObjectModel) -> dict[str, Aggregate]:
@@ -370,7 +391,7 @@ def _aggregate_lookup(obj: ObjectModel) -> dict[str, Aggregate]:
         column = columns[sub] if sub else field_model.columns[0]
         for operation, _type in aggregate_operations(kind):
             lookup[aggregate_name(operation, field_model.name, sub)] = Aggregate(
-                operation, column, kind
+                operation, column, kind, field_model.name
             )
     return lookup
 
@@ -417,6 +438,12 @@ def group_by(
     compiler: Compiler, obj: ObjectModel, selection: Selection, args: Mapping[str, Any]
 ) -> sql.Composable:
     """JSON list of one connection per group of records sharing the groupBy values."""
+    access = guard.require_read(compiler.access, obj)
+    guard.require_filter(obj, access, args.get("filter"))
+    for item in args.get("groupBy") or []:
+        for name, flag in (item or {}).items():
+            if flag:
+                guard.require_field(obj, access, name)
     dimensions = group_columns(obj, args.get("groupBy") or [])
     if not dimensions:
         raise BadUserInput("groupBy needs at least one field.", field="groupBy")
@@ -451,7 +478,8 @@ def group_by(
     ).format(
         per_group, order,
         sql.SQL(", ").join(sql.SQL("{}.{} AS {}").format(source, sql.Identifier(c), n) for c, n in zip(dimensions, names, strict=True)),
-        compiler.table(obj), source, filters.condition(obj, args.get("filter"), source),
+        compiler.table(obj), source,
+        guard.with_rows(obj, access, source, filters.condition(obj, args.get("filter"), source)),
         sql.SQL(", ").join(sql.SQL("{} ASC NULLS LAST").format(n) for n in names),
         sql.Literal(limit), group,
     )  # fmt: skip

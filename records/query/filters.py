@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from psycopg import sql
@@ -32,6 +32,28 @@ def condition(
     if not mentions_deleted_at(filter_):
         clauses.append(sql.SQL("{}.deleted_at IS NULL").format(alias))
     return operators.join_and(clauses)
+
+
+def match(obj: ObjectModel, filter_: Mapping[str, Any], alias: sql.Identifier) -> sql.Composable:
+    """The filter's condition alone (no soft-delete rule): for row-level permission filters."""
+    return sql.SQL("({})").format(_compile(obj, filter_, alias))
+
+
+def field_names(obj: ObjectModel, filter_: Any) -> Iterator[str]:
+    """The API fields a filter reads (`companyId` counts as the relation `company`)."""
+    if not isinstance(filter_, Mapping):
+        return
+    for key, value in filter_.items():
+        if value is None:
+            continue
+        if key in ("and", "or"):
+            for item in value if isinstance(value, list) else ():
+                yield from field_names(obj, item)
+        elif key == "not":
+            yield from field_names(obj, value)
+        else:
+            relation = obj.join_field(key)
+            yield relation.name if relation is not None else key
 
 
 def _compile(obj: ObjectModel, filter_: Mapping[str, Any], alias: sql.Identifier) -> sql.Composable:

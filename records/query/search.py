@@ -1,5 +1,11 @@
 """The global search: across searchable objects, by their search vectors, ranked, with a
-prefix/ILIKE fallback on the label so short or partial terms still find records."""
+prefix/ILIKE fallback on the label so short or partial terms still find records.
+
+With a role: objects the caller may not read are left out (a search is across objects, so a
+missing object is not an error), the role's row-level filter narrows each object, and a label
+or image field the caller may not read is neither shown nor matched (the record's id stands in
+for the label).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from psycopg import sql
 
 from crm.errors import BadUserInput
 from metadata.snapshot import ObjectModel, WorkspaceModel
-from records.query import filters
+from records.query import filters, guard
 
 WORD = re.compile(r"[\w@.+-]+", re.UNICODE)
 MAX_RESULTS = 200
@@ -26,9 +32,10 @@ def ts_query(term: str) -> str | None:
     return " & ".join(f"'{w}':*" for w in words)
 
 
-def label_expression(obj: ObjectModel, alias: sql.Identifier) -> sql.Composable:
+def label_expression(obj: ObjectModel, alias: sql.Identifier,
+                     hidden: frozenset[str] = frozenset()) -> sql.Composable:  # fmt: skip
     field = obj.fields.get(obj.label_identifier)
-    if field is None or field.relation is not None:
+    if field is None or field.relation is not None or field.name in hidden:
         return sql.SQL("{}.id::text").format(alias)
     columns = field.columns
     if field.type == "FULL_NAME":
@@ -38,18 +45,20 @@ def label_expression(obj: ObjectModel, alias: sql.Identifier) -> sql.Composable:
     return sql.SQL("{}.{}::text").format(alias, sql.Identifier(columns[0]))
 
 
-def image_expression(obj: ObjectModel, alias: sql.Identifier) -> sql.Composable:
+def image_expression(obj: ObjectModel, alias: sql.Identifier,
+                     hidden: frozenset[str] = frozenset()) -> sql.Composable:  # fmt: skip
     avatar = obj.fields.get("avatarUrl")
-    if avatar is not None and avatar.columns:
+    if avatar is not None and avatar.columns and "avatarUrl" not in hidden:
         return sql.SQL("{}.{}").format(alias, sql.Identifier(avatar.columns[0]))
     domain = obj.fields.get("domainName")
-    if domain is not None and domain.type == "LINKS":
+    if domain is not None and domain.type == "LINKS" and "domainName" not in hidden:
         return sql.SQL("{}.{}").format(alias, sql.Identifier(domain.columns[0]))
     return sql.SQL("NULL::text")
 
 
 def search_sql(model: WorkspaceModel, term: str, limit: int, filter_: Mapping[str, Any] | None,
-               included: Sequence[str] | None, excluded: Sequence[str] | None) -> sql.Composable:  # fmt: skip
+               included: Sequence[str] | None, excluded: Sequence[str] | None,
+               access: guard.AccessFor = guard.full_access) -> sql.Composable:  # fmt: skip
     """One statement returning the JSON list of {recordId, objectNameSingular, label, imageUrl,
     tsRank, tsRankCD}, best first."""
     if not 0 < limit <= MAX_RESULTS:
@@ -71,15 +80,28 @@ def search_sql(model: WorkspaceModel, term: str, limit: int, filter_: Mapping[st
             continue
         if excluded and obj.name_singular in excluded:
             continue
+        rights = access(obj)
+        if not rights.can_read:
+            continue
+        guard.require_filter(obj, rights, filter_)
+        hidden = rights.unreadable_fields
         alias = sql.Identifier("r")
-        label = label_expression(obj, alias)
-        tsquery = sql.SQL("to_tsquery('simple', {})").format(sql.Literal(query)) if query else None
+        label = label_expression(obj, alias, hidden)
+        # A search vector holds the values of fields the role may not read: unused then.
+        tsquery = (
+            sql.SQL("to_tsquery('simple', {})").format(sql.Literal(query))
+            if query and not hidden
+            else None
+        )
         match: list[sql.Composable] = []
         if tsquery is not None:
             match.append(sql.SQL("{}.search_vector @@ {}").format(alias, tsquery))
         if term:
             match.append(sql.SQL("{} ILIKE {}").format(label, sql.Literal(f"%{_escape(term)}%")))
         where = [filters.condition(_system_only(obj), filter_, alias)]
+        rows = guard.row_condition(obj, rights, alias)
+        if rows is not None:
+            where.append(rows)
         if match:
             where.append(sql.SQL("({})").format(sql.SQL(" OR ").join(match)))
         rank = (
@@ -102,7 +124,7 @@ def search_sql(model: WorkspaceModel, term: str, limit: int, filter_: Mapping[st
                 obj=sql.Literal(obj.name_singular),
                 alias=alias,
                 label=label,
-                image=image_expression(obj, alias),
+                image=image_expression(obj, alias, hidden),
                 rank=rank,
                 rank_cd=rank_cd,
                 prefix=sql.Literal(f"{_escape(term)}%"),

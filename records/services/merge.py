@@ -3,6 +3,10 @@
 The record at conflictPriorityIndex survives. Each of its empty fields takes the first
 non-empty value of the others (in the given order); the others' related records move to the
 survivor, then the others are soft-deleted. One transaction.
+
+With a role: merging needs the update and soft-delete rights; records outside the role's
+row-level filter are not found; fields the role cannot set keep the survivor's value; the
+survivor must still match the row filter afterwards (FORBIDDEN and rolled back otherwise).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from psycopg import sql
 from crm.errors import BadUserInput, NotFound
 from metadata.field_types.relation import MANY_TO_MANY, ONE_TO_MANY
 from metadata.snapshot import ObjectModel, WorkspaceModel
+from permissions.services.access import FULL_ACCESS, ObjectAccess
+from records.query import guard
 from records.services import records
 from records.services.values import READ_ONLY, Actor
 
@@ -24,24 +30,31 @@ SKIPPED = READ_ONLY | {"id", "position"}
 
 
 def _rows(
-    model: WorkspaceModel, obj: ObjectModel, ids: Sequence[uuid.UUID]
+    model: WorkspaceModel, obj: ObjectModel, ids: Sequence[uuid.UUID], access: ObjectAccess
 ) -> dict[uuid.UUID, dict[str, Any]]:
+    alias = sql.Identifier("t")
+    visible = guard.with_rows(obj, access, alias, sql.SQL("t.deleted_at IS NULL"))
     with connection.cursor() as cursor:
         cursor.execute(
             sql.SQL(
-                "SELECT * FROM {}.{} WHERE id = ANY(%s) AND deleted_at IS NULL FOR UPDATE"
-            ).format(sql.Identifier(model.schema), sql.Identifier(obj.table)),
-            [list(ids)],
-        )
+                "SELECT * FROM {}.{} AS t WHERE t.id = ANY({}::uuid[]) AND {} FOR UPDATE"
+            ).format(
+                sql.Identifier(model.schema), sql.Identifier(obj.table),
+                sql.Literal([str(i) for i in ids]), visible,
+            )
+        )  # fmt: skip
         names = [column.name for column in cursor.description or []]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
-def merged_values(obj: ObjectModel, ordered: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def merged_values(obj: ObjectModel, ordered: Sequence[dict[str, Any]],
+                  access: ObjectAccess = FULL_ACCESS) -> dict[str, Any]:  # fmt: skip
     """Column values the survivor (ordered[0]) takes from the others."""
     survivor, others = ordered[0], ordered[1:]
     values: dict[str, Any] = {}
     for field in obj.fields.values():
+        if not access.can_set_field(field.name):
+            continue
         if field.name in SKIPPED or (
             field.relation is not None and field.relation.kind != "MANY_TO_ONE"
         ):
@@ -60,7 +73,9 @@ def merged_values(obj: ObjectModel, ordered: Sequence[dict[str, Any]]) -> dict[s
 
 
 def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], priority_index: int,
-                  *, actor: Actor) -> uuid.UUID:  # fmt: skip
+                  *, actor: Actor, access: ObjectAccess = FULL_ACCESS) -> uuid.UUID:  # fmt: skip
+    records.require_right(obj, access, "update")
+    records.require_right(obj, access, "soft_delete")
     try:
         wanted = [uuid.UUID(str(i)) for i in ids]
     except ValueError:
@@ -76,13 +91,13 @@ def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], p
     order = [survivor_id] + [i for i in dict.fromkeys(wanted) if i != survivor_id]
     try:
         with transaction.atomic():
-            rows = _rows(model, obj, order)
+            rows = _rows(model, obj, order, access)
             missing = [str(i) for i in order if i not in rows]
             if missing:
                 raise NotFound(f"No {obj.name_singular} has the id {missing[0]}.", field="ids")
-            values = merged_values(obj, [rows[i] for i in order])
+            values = merged_values(obj, [rows[i] for i in order], access)
             others = order[1:]
-            records.soft_delete(model, obj, ids=others)
+            records.soft_delete(model, obj, ids=others, access=access)
             _move_relations(model, obj, survivor_id, others)
             if values:
                 with connection.cursor() as cursor:
@@ -93,6 +108,7 @@ def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], p
                         ),
                         [*values.values(), survivor_id],
                     )  # fmt: skip
+            records.require_in_rows(model, obj, access, [survivor_id])
     except IntegrityError as error:
         raise records.translate(error, obj) from None
     return survivor_id

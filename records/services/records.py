@@ -2,6 +2,15 @@
 
 GraphQL, REST, workflows and importers all call these functions. Each call is one
 transaction: all of it happens, or none of it.
+
+Permissions are enforced here, so every transport gets them: each function takes the caller's
+`access` (permissions.services.access.object_access); the default, full access, is for
+trusted internal callers only (sync jobs, the platform itself). Creating and updating need the
+update right and settable fields; deleting and restoring the soft-delete right; destroying the
+destroy right (FORBIDDEN otherwise, before anything changes). The role's row-level filter
+narrows every WHERE, so a record outside it is not found (NOT_FOUND by id) and a change by
+filter only reaches matching records; a create or update whose result would fall outside the
+filter is FORBIDDEN and rolled back.
 """
 
 from __future__ import annotations
@@ -14,11 +23,59 @@ from django.db import IntegrityError, connection, transaction
 from psycopg import errors as pg_errors
 from psycopg import sql
 
-from crm.errors import BadUserInput, Conflict, NotFound
+from crm.errors import BadUserInput, Conflict, Forbidden, NotFound
 from metadata.services import ddl
 from metadata.snapshot import ObjectModel, WorkspaceModel
-from records.query import filters
+from permissions.services.access import FULL_ACCESS, ObjectAccess
+from records.query import filters, guard
 from records.services.values import Actor, columns_of
+
+RIGHTS = {
+    "update": ("can_update", "create or update"),
+    "soft_delete": ("can_soft_delete", "delete or restore"),
+    "destroy": ("can_destroy", "destroy"),
+}
+
+
+def require_right(obj: ObjectModel, access: ObjectAccess, right: str) -> None:
+    attribute, verb = RIGHTS[right]
+    if not access.can_read:
+        raise Forbidden(f"Your role cannot read {obj.name_plural}.", field=obj.name_plural)
+    if not getattr(access, attribute):
+        raise Forbidden(f"Your role cannot {verb} {obj.name_plural}.", field=obj.name_plural)
+
+
+def require_settable(obj: ObjectModel, access: ObjectAccess, data: Mapping[str, Any]) -> None:
+    if not access.unreadable_fields and not access.read_only_fields:
+        return
+    for key in data:
+        if not access.can_set_field(guard.field_of(obj, key)):
+            raise Forbidden(
+                f"Your role cannot set the field {key!r} of {obj.name_plural}.", field=key
+            )
+
+
+def require_in_rows(model: WorkspaceModel, obj: ObjectModel, access: ObjectAccess,
+                    ids: Sequence[Any]) -> None:  # fmt: skip
+    """FORBIDDEN unless every record of `ids` matches the role's row-level filter."""
+    if access.row_filter is None or not ids:
+        return
+    wanted = sorted({str(i) for i in ids})
+    alias = sql.Identifier("t")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT count(*) FROM {} AS t WHERE t.id = ANY({}::uuid[]) AND {}").format(
+                _table(model, obj),
+                sql.Literal(wanted),
+                filters.match(obj, access.row_filter, alias),
+            )
+        )
+        row = cursor.fetchone()
+    if not row or int(row[0]) != len(wanted):
+        raise Forbidden(
+            f"The {obj.name_singular} would fall outside the records your role may reach.",
+            field="data",
+        )
 
 
 def _table(model: WorkspaceModel, obj: ObjectModel) -> sql.Composable:
@@ -98,7 +155,7 @@ def _update(model: WorkspaceModel, obj: ObjectModel, values: Mapping[str, Any],
 
 
 def _find_existing(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, Any],
-                   values: Mapping[str, Any]) -> uuid.UUID | None:  # fmt: skip
+                   values: Mapping[str, Any], access: ObjectAccess) -> uuid.UUID | None:  # fmt: skip
     """For upsert: the record with this id, else one sharing a unique field's value."""
     alias = sql.Identifier("t")
     candidates: list[sql.Composable] = []
@@ -115,7 +172,7 @@ def _find_existing(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, A
     for candidate in candidates:
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("SELECT t.id FROM {} AS {} WHERE {} AND t.deleted_at IS NULL LIMIT 1").format(
-                _table(model, obj), alias, candidate))  # fmt: skip
+                _table(model, obj), alias, guard.with_rows(obj, access, alias, candidate)))  # fmt: skip
             row = cursor.fetchone()
         if row:
             return uuid.UUID(str(row[0]))
@@ -123,9 +180,15 @@ def _find_existing(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, A
 
 
 def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mapping[str, Any]], *,
-                   actor: Actor, upsert: bool = False) -> list[uuid.UUID]:  # fmt: skip
+                   actor: Actor, upsert: bool = False,
+                   access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
     """Create (or with upsert, update matching) records; returns their ids in input order."""
     from django.conf import settings
+
+    require_right(obj, access, "update")
+    for item in data:
+        if isinstance(item, Mapping):
+            require_settable(obj, access, item)
 
     if len(data) > settings.GRAPHQL_MAX_BATCH:
         raise BadUserInput(
@@ -138,7 +201,7 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
             to_insert: list[tuple[int, dict[str, Any]]] = []
             for index, item in enumerate(data):
                 values = columns_of(obj, item, creating=True, model=model)
-                existing = _find_existing(model, obj, item, values) if upsert else None
+                existing = _find_existing(model, obj, item, values, access) if upsert else None
                 if existing is not None:
                     update_values = {**columns_of(obj, {k: v for k, v in item.items() if k != "id"}, creating=False, model=model),
                                      **actor.columns("updated_by")}  # fmt: skip
@@ -161,23 +224,37 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
                 created = _insert(model, obj, [row for _, row in to_insert])
                 for (index, _row), new_id in zip(to_insert, created, strict=True):
                     ids[index] = new_id
+            require_in_rows(model, obj, access, [i for i in ids if i is not None])
     except IntegrityError as error:
         raise translate(error, obj) from None
     return [i for i in ids if i is not None]
 
 
 def update_records(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, Any], *, actor: Actor,
-                   ids: Sequence[Any] | None = None, filter_: Mapping[str, Any] | None = None) -> list[uuid.UUID]:  # fmt: skip
+                   ids: Sequence[Any] | None = None, filter_: Mapping[str, Any] | None = None,
+                   access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
+    require_right(obj, access, "update")
+    if isinstance(data, Mapping):
+        require_settable(obj, access, data)
     values = {**columns_of(obj, data, creating=False, model=model), **actor.columns("updated_by")}
     try:
         with transaction.atomic():
-            return _update(model, obj, values, _where(obj, ids, filter_))
+            changed = _update(model, obj, values, _where(obj, ids, filter_, access=access))
+            require_in_rows(model, obj, access, changed)
+            return changed
     except IntegrityError as error:
         raise translate(error, obj) from None
 
 
 def _where(obj: ObjectModel, ids: Sequence[Any] | None, filter_: Mapping[str, Any] | None,
-           *, include_deleted: bool = False) -> sql.Composable:  # fmt: skip
+           *, include_deleted: bool = False, access: ObjectAccess = FULL_ACCESS) -> sql.Composable:  # fmt: skip
+    """The records a change reaches, within the role's row-level filter."""
+    alias = sql.Identifier("t")
+    return guard.with_rows(obj, access, alias, _reached(obj, ids, filter_, include_deleted, access))
+
+
+def _reached(obj: ObjectModel, ids: Sequence[Any] | None, filter_: Mapping[str, Any] | None,
+             include_deleted: bool, access: ObjectAccess) -> sql.Composable:  # fmt: skip
     alias = sql.Identifier("t")
     if ids is not None:
         condition = sql.SQL("t.id = ANY({}::uuid[])").format(sql.Literal([str(i) for i in ids]))
@@ -188,6 +265,7 @@ def _where(obj: ObjectModel, ids: Sequence[Any] | None, filter_: Mapping[str, An
         )
     if filter_ is None:
         raise BadUserInput("A filter is required.", field="filter")
+    guard.require_filter(obj, access, filter_)
     if include_deleted and not filters.mentions_deleted_at(filter_):
         filter_ = {
             "and": [
@@ -199,16 +277,20 @@ def _where(obj: ObjectModel, ids: Sequence[Any] | None, filter_: Mapping[str, An
 
 
 def soft_delete(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | None = None,
-                filter_: Mapping[str, Any] | None = None) -> list[uuid.UUID]:  # fmt: skip
+                filter_: Mapping[str, Any] | None = None,
+                access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
+    require_right(obj, access, "soft_delete")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.SQL("UPDATE {} AS t SET deleted_at = now() WHERE {} RETURNING t.id").format(
-            _table(model, obj), _where(obj, ids, filter_)))  # fmt: skip
+            _table(model, obj), _where(obj, ids, filter_, access=access)))  # fmt: skip
         return [row[0] for row in cursor.fetchall()]
 
 
 def restore(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | None = None,
-            filter_: Mapping[str, Any] | None = None) -> list[uuid.UUID]:  # fmt: skip
-    where = _where(obj, ids, filter_, include_deleted=True)
+            filter_: Mapping[str, Any] | None = None,
+            access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
+    require_right(obj, access, "soft_delete")
+    where = _where(obj, ids, filter_, include_deleted=True, access=access)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql.SQL(
@@ -220,8 +302,10 @@ def restore(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | Non
 
 
 def destroy(model: WorkspaceModel, obj: ObjectModel, *, ids: Sequence[Any] | None = None,
-            filter_: Mapping[str, Any] | None = None) -> list[uuid.UUID]:  # fmt: skip
-    where = _where(obj, ids, filter_, include_deleted=True)
+            filter_: Mapping[str, Any] | None = None,
+            access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
+    require_right(obj, access, "destroy")
+    where = _where(obj, ids, filter_, include_deleted=True, access=access)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
