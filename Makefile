@@ -14,6 +14,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 SYNC_STAMP := $(VENV)/.synced-requirements-dev
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # Export DATABASE_URL and REDIS_URL (given ones kept, else embedded servers') in a recipe line.
 SERVICES_ENV = services_env="$$($(PY) -m scripts.devservices env)" && eval "$$services_env" && export DATABASE_URL REDIS_URL
@@ -25,7 +26,7 @@ help:
 	@echo "make dev       services, migrate, demo data, web server on :8000 and a Celery worker"
 	@echo "make test      ruff, mypy and pytest (extra pytest arguments: PYTEST_ARGS=...)"
 	@echo "make lint      ruff and mypy only"
-	@echo "make bench     run the benchmarks (python -m bench)"
+	@echo "make bench     run the benchmarks (python -m bench; arguments: BENCH_ARGS=...)"
 	@echo "make services  start (or reuse) the embedded PostgreSQL and Redis, print their env"
 	@echo "make stop      stop the embedded PostgreSQL and Redis"
 
@@ -59,8 +60,19 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
-bench: setup
-	$(SERVICES_ENV) && $(PY) -m bench
+# PostGraphile 4 for the graphql_vs_postgraphile benchmark: `npm ci` from the committed lock
+# file into the git-ignored bench/postgraphile/node_modules (again only when the lock changes).
+PG_DIR := bench/postgraphile
+PG_STAMP := $(PG_DIR)/node_modules/.installed
+
+$(PG_STAMP): $(PG_DIR)/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make bench needs Node.js (20) and npm for PostGraphile: apt-get install nodejs npm" >&2; exit 1; }
+	cd $(PG_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+bench: setup $(PG_STAMP)
+	@command -v wrk >/dev/null 2>&1 || echo "bench: wrk is not installed, the HTTP benchmarks use the Python client (apt-get install wrk)" >&2
+	$(SERVICES_ENV) && $(PY) manage.py migrate --noinput >/dev/null && $(PY) -m bench $(BENCH_ARGS)
 
 services: setup
 	@$(PY) -m scripts.devservices env

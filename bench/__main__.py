@@ -11,13 +11,19 @@ import django
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     django.setup()
-    from bench import graphql_list_page, metadata_changes, workspace_creation
+    from bench import (
+        graphql_list_page,
+        graphql_vs_postgraphile,
+        metadata_changes,
+        workspace_creation,
+    )
 
     benchmarks: dict[str, Callable[..., None]] = {
         "workspace_creation": workspace_creation.run,
         "add_field_large_table": metadata_changes.run_add_field_large_table,
         "sync_metadata_fleet": metadata_changes.run_sync_metadata_fleet,
         "graphql_list_page": graphql_list_page.run,
+        "graphql_vs_postgraphile": graphql_vs_postgraphile.run,
     }
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("names", nargs="*", help=f"of {', '.join(benchmarks)}; default: all")
@@ -29,22 +35,29 @@ def main() -> int:
         "--workspaces", type=int, default=200, help="workspaces in the fleet (sync_metadata_...)"
     )
     parser.add_argument(
-        "--companies", type=int, default=10_000, help="companies seeded (graphql_list_page)"
+        "--companies", type=int, default=10_000, help="companies seeded (graphql_...)"
+    )
+    parser.add_argument("--people", type=int, default=50_000, help="people seeded (graphql_...)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=10.0,
+        help="seconds per load measurement (graphql_list_page)",
     )
     parser.add_argument(
-        "--people", type=int, default=50_000, help="people seeded (graphql_list_page)"
+        "--question-duration",
+        type=float,
+        default=5.0,
+        help="seconds per question and contender (graphql_vs_postgraphile)",
     )
     parser.add_argument(
-        "--duration", type=float, default=10.0, help="seconds per load measurement (graphql_...)"
-    )
-    parser.add_argument(
-        "--concurrency", type=int, default=8, help="requests in flight (graphql_list_page)"
+        "--concurrency", type=int, default=8, help="requests in flight (graphql_...)"
     )
     parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
         default="auto",
-        help="HTTP load generator (graphql_list_page); auto: wrk when installed, else Python",
+        help="HTTP load generator (graphql_...); auto: wrk when installed, else Python",
     )
     args = parser.parse_args()
     unknown = set(args.names) - set(benchmarks)
@@ -59,6 +72,7 @@ def main() -> int:
             companies=args.companies,
             people=args.people,
             duration=args.duration,
+            question_duration=args.question_duration,
             concurrency=args.concurrency,
             client=args.client,
         )

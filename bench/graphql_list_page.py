@@ -16,44 +16,39 @@ Everything runs on one machine: the load generator, gunicorn and PostgreSQL shar
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import secrets
 import shutil
-import signal
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
+from bench.load import (
+    HttpRequest,
+    PythonClient,
+    WrkClient,
+    conninfo,
+    cpu_busy,
+    sql_load,
+)
 from bench.report import save
 from bench.seed import seed_workspace
+from bench.servers import WORKERS, gunicorn, http_post
 from crm.schemas import use_public
 from workspaces.services.api_keys import create_api_key
 from workspaces.services.workspaces import create_workspace, delete_workspace
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 60
 PEOPLE_PER_COMPANY = 10
-WORKERS = 2  # gunicorn sync workers, as the Dockerfile's WEB_CONCURRENCY
 DESIGN_TARGET = 0.5  # ours >= half the floor's requests/s (context, not asserted)
 
 QUERY = """
@@ -139,304 +134,7 @@ def floor_sql(schema: str) -> sql.Composable:
     )
 
 
-# -- measurements -----------------------------------------------------------------------------
-
-
-@dataclass
-class Load:
-    """One measurement: a client keeping `concurrency` requests in flight for `duration`."""
-
-    label: str
-    client: str
-    requests: int
-    errors: int
-    seconds: float
-    p50_ms: float
-    p99_ms: float
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(q * len(sorted_values)) - 1))
-    return sorted_values[index]
-
-
-def _from_latencies(label: str, client: str, per_thread: list[tuple[list[float], int]],
-                    seconds: float) -> Load:  # fmt: skip
-    latencies = sorted(x for samples, _ in per_thread for x in samples)
-    errors = sum(e for _, e in per_thread)
-    return Load(
-        label, client, len(latencies), errors, seconds,
-        statistics.median(latencies) * 1000 if latencies else float("nan"),
-        _percentile(latencies, 0.99) * 1000,
-    )  # fmt: skip
-
-
-def _threaded(worker: Callable[[float], tuple[list[float], int]], concurrency: int,
-              duration: float) -> tuple[list[tuple[list[float], int]], float]:  # fmt: skip
-    """Run `worker(deadline)` in `concurrency` threads; their results and the wall time."""
-    start = time.perf_counter()
-    deadline = start + duration
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = [pool.submit(worker, deadline) for _ in range(concurrency)]
-        results = [f.result() for f in futures]
-    return results, time.perf_counter() - start
-
-
-@dataclass(frozen=True)
-class HttpRequest:
-    method: str
-    path: str
-    body: bytes | None = None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-class PythonClient:
-    """Threads, each with its own http.client connection (kept alive when the server lets
-    it; gunicorn's sync workers close it after each response, and it is then reopened)."""
-
-    name = "python"
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-
-    def run(self, label: str, request: HttpRequest, concurrency: int, duration: float) -> Load:
-        headers = dict(request.headers)
-
-        def worker(deadline: float) -> tuple[list[float], int]:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            samples: list[float] = []
-            errors = 0
-            try:
-                while True:
-                    start = time.perf_counter()
-                    if start >= deadline:
-                        break
-                    try:
-                        conn.request(request.method, request.path, request.body, headers)
-                        response = conn.getresponse()
-                        response.read()
-                    except (OSError, http.client.HTTPException):
-                        conn.close()
-                        errors += 1
-                        continue
-                    samples.append(time.perf_counter() - start)
-                    if response.status != 200:
-                        errors += 1
-            finally:
-                conn.close()
-            return samples, errors
-
-        results, seconds = _threaded(worker, concurrency, duration)
-        return _from_latencies(label, self.name, results, seconds)
-
-
-WRK_DONE = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "\\nWRK_RESULT {\\"requests\\": %d, \\"duration_us\\": %d, \\"p50_us\\": %d, "
-    .. "\\"p99_us\\": %d, \\"non2xx\\": %d, \\"socket_errors\\": %d}\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect + e.read + e.write + e.timeout))
-end
-"""
-
-
-def _lua_string(value: str) -> str:
-    if "]==]" in value:
-        raise ValueError("value cannot be embedded in a Lua long string")
-    return f"[==[{value}]==]"
-
-
-class WrkClient:
-    """wrk (Debian's package) with a Lua script for the method, body and headers."""
-
-    name = "wrk"
-
-    def __init__(self, port: int, workdir: Path) -> None:
-        self.port = port
-        self.workdir = workdir
-        self.raw: dict[str, str] = {}
-
-    def run(self, label: str, request: HttpRequest, concurrency: int, duration: float) -> Load:
-        lines = [f"wrk.method = {_lua_string(request.method)}"]
-        if request.body is not None:
-            lines.append(f"wrk.body = {_lua_string(request.body.decode())}")
-        # (a space after "[": "[[" would open a Lua long string)
-        lines += [f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in request.headers]
-        script = self.workdir / f"wrk-{uuid.uuid4().hex[:8]}.lua"
-        script.write_text("\n".join(lines) + "\n" + WRK_DONE)
-        try:
-            done = subprocess.run(
-                [
-                    "wrk", "--latency", "--timeout", "60s",
-                    "-t", str(max(1, min(concurrency, os.cpu_count() or 1))),
-                    "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
-                    "-s", str(script), f"http://127.0.0.1:{self.port}{request.path}",
-                ],
-                capture_output=True, text=True, timeout=duration + 120,
-            )  # fmt: skip
-        finally:
-            script.unlink(missing_ok=True)
-        if done.returncode != 0 or done.stderr.strip():
-            # wrk reports a broken script on stderr and goes on with a plain GET.
-            raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
-        marker = next((x for x in done.stdout.splitlines() if x.startswith("WRK_RESULT ")), None)
-        if marker is None:
-            raise RuntimeError(f"wrk printed no result: {done.stdout.strip()}")
-        self.raw[label] = done.stdout
-        result = json.loads(marker.removeprefix("WRK_RESULT "))
-        requests = int(result["requests"])
-        return Load(
-            label, self.name, requests, int(result["non2xx"]) + int(result["socket_errors"]),
-            int(result["duration_us"]) / 1e6,
-            int(result["p50_us"]) / 1000, int(result["p99_us"]) / 1000,
-        )  # fmt: skip
-
-
-def sql_load(label: str, conninfo: str, statement: str, concurrency: int, duration: float) -> Load:
-    """`concurrency` threads, each with its own psycopg connection (opened and warmed before
-    the clock starts), running `statement` and fetching its one value, back to back."""
-    connections = [psycopg.connect(conninfo, autocommit=True) for _ in range(concurrency)]
-    try:
-        for conn in connections:
-            conn.execute(statement).fetchone()  # warm each backend's catalogue caches
-        free = list(connections)
-        lock = threading.Lock()
-
-        def worker(deadline: float) -> tuple[list[float], int]:
-            with lock:
-                conn = free.pop()
-            samples: list[float] = []
-            with conn.cursor() as cursor:
-                while True:
-                    start = time.perf_counter()
-                    if start >= deadline:
-                        break
-                    cursor.execute(statement)
-                    cursor.fetchone()
-                    samples.append(time.perf_counter() - start)
-            return samples, 0
-
-        results, seconds = _threaded(worker, concurrency, duration)
-    finally:
-        for conn in connections:
-            conn.close()
-    return _from_latencies(label, "psycopg", results, seconds)
-
-
-# -- the server ---------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-    started_s: float
-
-    def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(p) for p in children.read_text().split()]
-        except OSError:
-            return []
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-@contextmanager
-def gunicorn(workdir: Path, workers: int = WORKERS) -> Iterator[Server]:
-    """Our server as the Dockerfile runs it (gunicorn, sync workers, production settings, the
-    access log on), on a free loopback port; stopped on exit."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CRM_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(25),  # 50 characters
-        "DEBUG": "false",
-        "DATABASE_URL": settings.DATABASE_URL,
-        "REDIS_URL": settings.REDIS_URL,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = workdir / "gunicorn.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "crm.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--timeout", "30", "--access-logfile", "-", "--error-logfile", "-",
-    ]  # fmt: skip
-    start = time.perf_counter()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    server = Server(process, port, log, 0.0)
-    try:
-        deadline = start + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{server.log_tail()}")
-            try:
-                status, _ = _get(port, "/healthz", timeout=2)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.perf_counter() > deadline:
-                raise RuntimeError(
-                    f"gunicorn did not answer /healthz in 60 s:\n{server.log_tail()}"
-                )
-            time.sleep(0.1)
-        server.started_s = time.perf_counter() - start
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 # -- checks ---------------------------------------------------------------------------------
-
-
-def _post_graphql(port: int, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("POST", "/graphql", body, headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def _ids(page: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -492,33 +190,6 @@ def capture_statements(api_key: str, body: bytes, schema: str) -> tuple[list[str
 # -- the benchmark --------------------------------------------------------------------------
 
 
-def _cpu_busy(seconds: float = 1.0) -> float | None:
-    """The share of CPU time the whole machine spent busy over `seconds` (Linux only)."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-        return sum(fields), idle
-
-    try:
-        total_0, idle_0 = sample()
-        time.sleep(seconds)
-        total_1, idle_1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    total = total_1 - total_0
-    return 1 - (idle_1 - idle_0) / total if total else None
-
-
-def _conninfo() -> str:
-    db = settings.DATABASES["default"]
-    parts = {
-        "dbname": db.get("NAME"), "user": db.get("USER"), "password": db.get("PASSWORD"),
-        "host": db.get("HOST"), "port": db.get("PORT"),
-    }  # fmt: skip
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items() if v})
-
-
 def run(
     companies: int = 10_000,
     people: int = 50_000,
@@ -544,7 +215,7 @@ def run(
 def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: float,
          concurrency: int, client_choice: str) -> None:  # fmt: skip
     schema = workspace.schema_name
-    busy_before = _cpu_busy()
+    busy_before = cpu_busy()
     seeded = seed_workspace(workspace, companies, people)
     print(
         f"  seeded {companies:,} companies + {people:,} people in {seeded.total_s:.1f} s "
@@ -556,9 +227,9 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {api_key}"}
 
     statements, compiled = capture_statements(api_key, body, schema)
-    conninfo = _conninfo()
+    dsn = conninfo()
     floor = floor_sql(schema)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         floor_text = floor.as_string(conn)
         floor_page = json.loads(conn.execute(floor_text).fetchone()[0])  # type: ignore[index]
         compiled_value = conn.execute(compiled).fetchone()[0]  # type: ignore[index]
@@ -570,7 +241,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
     use_wrk = wrk is not None and client_choice != "python"
 
     with gunicorn(workdir) as server:
-        status, raw = _post_graphql(server.port, body, headers)
+        status, raw = http_post(server.port, "/graphql", body, headers)
         data = check_answer(status, raw)
         if _ids(data) != _ids(floor_page):
             raise RuntimeError(
@@ -605,13 +276,11 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
         ours = load.run("our /graphql (gunicorn)", graphql_request, concurrency, duration)
         health = load.run("load generator vs /healthz", health_request, concurrency, duration)
         tail = server.log_tail(5)
-    compiled_direct = sql_load(
-        "our compiled SQL, direct", conninfo, compiled, concurrency, duration
-    )
+    compiled_direct = sql_load("our compiled SQL, direct", dsn, compiled, concurrency, duration)
     floor_direct = sql_load(
-        "floor: hand-written SQL, direct", conninfo, floor_text, concurrency, duration
+        "floor: hand-written SQL, direct", dsn, floor_text, concurrency, duration
     )
-    select_one = sql_load("psycopg client vs SELECT 1", conninfo, "SELECT 1", concurrency, duration)
+    select_one = sql_load("psycopg client vs SELECT 1", dsn, "SELECT 1", concurrency, duration)
 
     rows = [ours, compiled_direct, floor_direct, health, select_one]
     print(

@@ -195,11 +195,14 @@ def _execute(statement: sql.Composable) -> float:
         return time.perf_counter() - start
 
 
-def seed_workspace(workspace: Any, companies: int, people: int) -> SeedResult:
+def seed_workspace(
+    workspace: Any, companies: int, people: int, *, vacuum: bool = True
+) -> SeedResult:
     """Insert `companies` companies and `people` people into the workspace's schema.
 
     `workspace` is a Workspace (anything with a `schema_name`). The tables are expected empty
     of bench data (company ids are derived from ordinals, so seeding twice collides).
+    `vacuum=False` skips VACUUM (ANALYZE), which cannot run inside a transaction (tests).
     """
     if companies < 0 or people < 0:
         raise ValueError("companies and people must not be negative")
@@ -211,5 +214,6 @@ def seed_workspace(workspace: Any, companies: int, people: int) -> SeedResult:
     analyze_s = sum(
         _execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(schema, table)))
         for table in ("company", "person")
+        if vacuum
     )
     return SeedResult(companies, people, companies_s, people_s, analyze_s)
