@@ -46,6 +46,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "rest_framework_simplejwt.token_blacklist",
+    "sso",
 ]
 # Apps whose tables live in every workspace's own schema.
 TENANT_APPS = [
@@ -199,3 +200,11 @@ GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 200)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 5)
 GRAPHQL_MAX_BATCH = env_int("GRAPHQL_MAX_BATCH", 200)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 100_000)
+
+# SAML single sign-on (sso/): the public URL identity providers post back to (SP entity id
+# <base>/auth/saml/<subdomain>/metadata, ACS <base>/auth/saml/<subdomain>/acs) and how long the
+# one-time login token handed to the browser after a SAML sign-in lives.
+SAML_SP_BASE_URL = env_str(
+    "SAML_SP_BASE_URL", f"https://{BASE_DOMAIN}" if IS_PRODUCTION else f"http://{BASE_DOMAIN}:8000"
+)
+SAML_LOGIN_TOKEN_SECONDS = env_int("SAML_LOGIN_TOKEN_SECONDS", 120)
