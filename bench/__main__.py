@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable
 
 import django
@@ -63,6 +64,10 @@ def main() -> int:
     unknown = set(args.names) - set(benchmarks)
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    from bench.report import describe_machine
+
+    print(describe_machine())
+    start = time.perf_counter()
     for name in args.names or list(benchmarks):
         print(f"== {name}")
         benchmarks[name](
@@ -76,6 +81,7 @@ def main() -> int:
             concurrency=args.concurrency,
             client=args.client,
         )
+    print(f"all done in {time.perf_counter() - start:.0f} s; {describe_machine()}")
     return 0
 
 

@@ -15,14 +15,44 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def _proc_value(path: str, key: str) -> str | None:
+    """The value of the first `key: value` line of a /proc file (None off Linux)."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == key:
+                return value.strip()
+    except OSError:
+        pass
+    return None
+
+
 def machine() -> dict[str, Any]:
     import os
 
+    memory = _proc_value("/proc/meminfo", "MemTotal")  # "24683584 kB"
+    try:
+        load = list(os.getloadavg())
+    except OSError:
+        load = []
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "cpu_model": _proc_value("/proc/cpuinfo", "model name") or platform.processor(),
+        "memory_gib": round(int(memory.split()[0]) / 1024**2, 1) if memory else None,
+        "load_average": load,
         "system": platform.platform(),
     }
+
+
+def describe_machine() -> str:
+    """One line: CPUs, model, RAM and load (the load average shows whether it was busy)."""
+    m = machine()
+    load = ", ".join(f"{x:.1f}" for x in m["load_average"]) or "?"
+    return (
+        f"machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB RAM, "
+        f"load average {load}, {m['system']}, Python {m['python']}"
+    )
 
 
 def save(name: str, data: dict[str, Any]) -> Path:
