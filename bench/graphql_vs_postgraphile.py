@@ -407,7 +407,8 @@ def _ratios(question: Question) -> dict[str, float]:
     ours, theirs, floor = question.loads
 
     def ratio(a: float, b: float) -> float:
-        return a / b if b else float("nan")
+        """a / b; not a number when either side measured nothing (no request finished)."""
+        return a / b if a > 0 and b > 0 else float("nan")
 
     return {
         "ours_over_postgraphile_rps": ratio(ours.rps, theirs.rps),
@@ -456,16 +457,19 @@ def _report(asked: list[Question], health: Load, select_one: Load, client: str,
     )
     print(_row(health))
     print(_row(select_one))
-    print(f"  {'ratios':<52}{'ours / PostGraphile':^27}{'ours / floor':^27}")
-    print(f"  {'':<52}{'req/s':>9}{'p50':>9}{'p99':>9}{'req/s':>9}{'p50':>9}{'p99':>9}")
+    print(f"  {'ratios':<20}{'ours / PostGraphile':^27}{'ours / floor':^27}")
+    print(f"  {'':<20}{'req/s':>9}{'p50':>9}{'p99':>9}{'req/s':>9}{'p50':>9}{'p99':>9}")
     for question in asked:
         r = _ratios(question)
-        print(
-            f"  {question.key:<52}{r['ours_over_postgraphile_rps']:>9.2f}"
-            f"{r['ours_over_postgraphile_p50']:>9.2f}{r['ours_over_postgraphile_p99']:>9.2f}"
-            f"{r['ours_over_floor_rps']:>9.2f}{r['ours_over_floor_p50']:>9.2f}"
-            f"{r['ours_over_floor_p99']:>9.2f}"
-        )
+        cells = "".join(
+            f"{r[key]:>9.2f}" if r[key] == r[key] else f"{'n/a':>9}"  # NaN != NaN
+            for key in (
+                "ours_over_postgraphile_rps", "ours_over_postgraphile_p50",
+                "ours_over_postgraphile_p99", "ours_over_floor_rps", "ours_over_floor_p50",
+                "ours_over_floor_p99",
+            )
+        )  # fmt: skip
+        print(f"  {question.key:<20}{cells}")
     print(
         "  (req/s above 1: ours serves more; p50/p99 below 1: ours answers faster. "
         f"Load generator: {client}.)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import platform
 import statistics
 from pathlib import Path
@@ -55,8 +56,19 @@ def describe_machine() -> str:
     )
 
 
+def _strict(value: Any) -> Any:
+    """`value` with NaN and infinities (not JSON) as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
+
+
 def save(name: str, data: dict[str, Any]) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps({"machine": machine(), **data}, indent=2))
+    path.write_text(json.dumps(_strict({"machine": machine(), **data}), indent=2, allow_nan=False))
     return path
