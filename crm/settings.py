@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,6 +112,53 @@ if env_str("TEST_DATABASE_NAME", ""):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Django's cache (Redis): the sign-in throttling counters live here. CACHE_URL defaults to REDIS_URL.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": "crm",
+    }
+}
+
+# Failed attempts allowed per (limit, window in seconds), per account (email) and per client
+# address, before answers are 429 TOO_MANY_REQUESTS with Retry-After.
+_THROTTLE_WINDOW = env_int("THROTTLE_WINDOW_SECONDS", 900)
+THROTTLE_LIMITS = {
+    "sign_in": {
+        "account": (env_int("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", 5), _THROTTLE_WINDOW),
+        "address": (env_int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20), _THROTTLE_WINDOW),
+    },
+    "password_reset": {
+        "account": (env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3), _THROTTLE_WINDOW),
+        "address": (env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10), _THROTTLE_WINDOW),
+    },
+}
+
+# E-mail (password resets, invitations) through Django's e-mail backend. EMAIL_URL is
+# smtp://user:password@host:port (smtp+tls:// for STARTTLS, smtp+ssl:// for TLS) or console://;
+# EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS work too.
+# Development prints mails on the console; tests use Django's locmem outbox.
+_email_url = urlsplit(env_str("EMAIL_URL", ""))
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if _email_url.scheme == "console" or (not _email_url.scheme and not env_str("EMAIL_HOST", ""))
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = _email_url.hostname or env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email_url.port or env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = unquote(_email_url.username or "") or env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = unquote(_email_url.password or "") or env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email_url.scheme == "smtp+tls" or env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email_url.scheme == "smtp+ssl" or env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"CRM <noreply@{BASE_DOMAIN}>")
+# Links in e-mails (password reset, invitations) point at the front end.
+FRONTEND_URL = env_str("FRONTEND_URL", f"http://{BASE_DOMAIN}:3000").rstrip("/")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
+INVITATION_LIFETIME_DAYS = env_int("INVITATION_LIFETIME_DAYS", 14)
 
 AUTH_USER_MODEL = "workspaces.User"
 PASSWORD_HASHERS = [

@@ -167,3 +167,73 @@ class ApiKey(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > now
+
+
+class TokenFamily(models.Model):
+    """One sign-in: every refresh token rotated from it, and their access tokens, carry its id.
+
+    Presenting a refresh token that was already rotated revokes the family (a stolen token
+    was used); signing out revokes it too. Access tokens are checked against it on each use.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="token_families"
+    )
+    # The jti of the one refresh token of the family that may still be used.
+    current_jti = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_reason = models.CharField(max_length=32, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "token families"
+        indexes = [models.Index(fields=["user", "workspace"], name="token_family_user_ws")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace.subdomain} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class InvitationKind(models.TextChoices):
+    PERSONAL = "personal", "Personal (sent to one e-mail address)"
+    LINK = "link", "Public invite link"
+
+
+class Invitation(models.Model):
+    """An invitation to one workspace. The token is shown once (in the e-mail or to the admin
+    who made the link) and only its hash is kept. Personal invitations are single-use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    email = models.EmailField(blank=True)  # empty for a public link
+    role = models.CharField(
+        max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "kind"], name="invitation_ws_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.email or 'link'} to {self.workspace.subdomain}"
+
+    def is_usable(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        if self.revoked_at is not None or self.accepted_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > now

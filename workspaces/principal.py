@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from crm.errors import ApiError, Forbidden, Unauthenticated, WorkspaceSuspended
-from workspaces.models import ApiKey, Domain, Membership, User, Workspace
+from workspaces.models import ApiKey, Domain, Membership, TokenFamily, User, Workspace
 from workspaces.services import api_keys, tokens
 
 
@@ -20,6 +21,7 @@ class Principal:
     user: User | None = None
     api_key: ApiKey | None = None
     role: str | None = None  # the user's membership role; None for API keys
+    token_family_id: uuid.UUID | None = None  # the sign-in a user's access token belongs to
 
     @property
     def kind(self) -> str:
@@ -46,19 +48,36 @@ def authenticate_bearer(raw: str) -> Principal:
         if api_key is None:
             raise Unauthenticated("The API key is invalid, expired or revoked.")
         return Principal(workspace=api_key.workspace, api_key=api_key)
-    user_id, workspace_id = tokens.read_access_token(raw)
+    claims = tokens.read_access_claims(raw)
     try:
-        workspace_uuid = uuid.UUID(workspace_id)
+        user_uuid = uuid.UUID(claims.user_id)
+        workspace_uuid = uuid.UUID(claims.workspace_id)
+        family_uuid = uuid.UUID(claims.family_id or "")
     except ValueError:
-        raise Unauthenticated("The access token names no workspace.") from None
+        raise Unauthenticated("The access token names no workspace or sign-in.") from None
+    # One query: the membership, with the token's sign-in (family) still live.
+    live_family = TokenFamily.objects.filter(
+        id=family_uuid,
+        user_id=OuterRef("user_id"),
+        workspace_id=OuterRef("workspace_id"),
+        revoked_at__isnull=True,
+    )
     membership = (
         Membership.objects.select_related("user", "workspace")
-        .filter(user_id=user_id, workspace_id=workspace_uuid, user__is_active=True)
+        .filter(user_id=user_uuid, workspace_id=workspace_uuid, user__is_active=True)
+        .filter(Exists(live_family))
         .first()
     )
     if membership is None:
-        raise Unauthenticated("The access token's user is not a member of its workspace.")
-    return Principal(workspace=membership.workspace, user=membership.user, role=membership.role)
+        raise Unauthenticated(
+            "The access token is revoked, or its user is not a member of its workspace."
+        )
+    return Principal(
+        workspace=membership.workspace,
+        user=membership.user,
+        role=membership.role,
+        token_family_id=family_uuid,
+    )
 
 
 def check_workspace_usable(principal: Principal) -> None:

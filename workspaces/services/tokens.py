@@ -1,33 +1,80 @@
-"""JWT access and refresh tokens for users, each bound to one workspace."""
+"""JWT access and refresh tokens for users, each bound to one workspace and one token family.
+
+Every sign-in starts a family (a `TokenFamily` row); its id travels as a claim in the refresh
+token and in every access token made from it. Refreshing rotates the refresh token within the
+family. Presenting a refresh token that was already rotated means it was copied: the whole
+family is revoked, and its latest refresh token and its access tokens stop working
+(`workspaces.principal.authenticate_bearer` checks the family with the membership, in one query).
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
 
 from crm.errors import Forbidden, Unauthenticated
-from workspaces.models import Membership, User, Workspace, normalize_email
+from workspaces.models import Membership, TokenFamily, User, Workspace, normalize_email
 
 WORKSPACE_CLAIM = "workspace_id"
+FAMILY_CLAIM = "family_id"
+
+REFRESH_FAILED = "The refresh token is invalid, expired or already used."
+
+
+class FamilyRefreshToken(RefreshToken):
+    """A refresh token whose reuse is judged by its family, not by simplejwt's blacklist:
+    a rotated token must still decode so that its family can be revoked."""
+
+    def verify(self, *args: Any, **kwargs: Any) -> None:
+        Token.verify(self)
 
 
 @dataclass(frozen=True)
 class TokenPair:
     access: str
     refresh: str
+    family_id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"access": self.access, "refresh": self.refresh}
 
+    @property
+    def access_expires_at(self) -> str:
+        return _expiry(AccessToken(self.access))  # type: ignore[arg-type]
+
+    @property
+    def refresh_expires_at(self) -> str:
+        return _expiry(FamilyRefreshToken(self.refresh))  # type: ignore[arg-type]
+
+
+def _expiry(token: Token) -> str:
+    return datetime.fromtimestamp(int(token["exp"]), tz=UTC).isoformat()
+
+
+def _issue_in_family(family: TokenFamily) -> TokenPair:
+    refresh = FamilyRefreshToken.for_user(family.user)
+    refresh[WORKSPACE_CLAIM] = str(family.workspace_id)
+    refresh[FAMILY_CLAIM] = str(family.id)
+    family.current_jti = str(refresh["jti"])
+    return TokenPair(
+        access=str(refresh.access_token), refresh=str(refresh), family_id=str(family.id)
+    )
+
 
 def issue_tokens(user: User, workspace: Workspace) -> TokenPair:
-    refresh = RefreshToken.for_user(user)
-    refresh[WORKSPACE_CLAIM] = str(workspace.id)
-    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+    """A new sign-in of `user` to `workspace`: a new token family and its first pair."""
+    family = TokenFamily(user=user, workspace=workspace)
+    pair = _issue_in_family(family)
+    family.save()
+    return pair
 
 
 def find_workspace(identifier: str) -> Workspace | None:
@@ -39,39 +86,126 @@ def find_workspace(identifier: str) -> Workspace | None:
         return Workspace.objects.filter(subdomain=identifier).first()
 
 
-def sign_in(email: str, password: str, workspace_identifier: str) -> TokenPair:
-    """Tokens for a member of the workspace whose password matches. One error for every miss,
-    so the answer does not tell which of email, password or workspace was wrong."""
-    failure = Unauthenticated("The email, password or workspace is not right.")
+SIGN_IN_FAILED = "The email, password or workspace is not right."
+
+
+def check_credentials(email: str, password: str) -> User:
+    """The active user with this email and password; one error for every miss."""
     user = User.objects.filter(email=normalize_email(email)).first()
     if user is None or not user.is_active or not user.check_password(password):
-        raise failure
+        raise Unauthenticated(SIGN_IN_FAILED)
+    return user
+
+
+def sign_in(email: str, password: str, workspace_identifier: str) -> TokenPair:
+    """Tokens for a member of the workspace whose password matches. One error for every miss,
+    so the answer does not tell which of email, password or workspace was wrong.
+    (Throttled callers go through `workspaces.services.accounts.sign_in`.)"""
+    user = check_credentials(email, password)
     workspace = find_workspace(workspace_identifier)
     if workspace is None or not Membership.objects.filter(user=user, workspace=workspace).exists():
-        raise failure
+        raise Unauthenticated(SIGN_IN_FAILED)
     if not workspace.is_active:
         raise Forbidden("This workspace is suspended.")
     return issue_tokens(user, workspace)
 
 
-def refresh_tokens(raw_refresh: str) -> TokenPair:
-    """Rotate a refresh token: the old one is blacklisted, a new pair comes back."""
+def _read_refresh(raw: str) -> FamilyRefreshToken:
     try:
-        old = RefreshToken(raw_refresh)  # type: ignore[arg-type]
+        return FamilyRefreshToken(raw)  # type: ignore[arg-type]
     except TokenError:
-        raise Unauthenticated("The refresh token is invalid, expired or already used.") from None
-    user = User.objects.filter(id=old.get("user_id"), is_active=True).first()
-    workspace = Workspace.objects.filter(id=old.get(WORKSPACE_CLAIM)).first()
+        raise Unauthenticated(REFRESH_FAILED) from None
+
+
+def _check_member(user_id: Any, workspace_id: Any) -> tuple[User, Workspace]:
+    user = User.objects.filter(id=user_id, is_active=True).first()
+    workspace = Workspace.objects.filter(id=workspace_id).first()
     if user is None or workspace is None:
         raise Unauthenticated("The refresh token no longer names an active user and workspace.")
     if not Membership.objects.filter(user=user, workspace=workspace).exists():
         raise Unauthenticated("The user is no longer a member of this workspace.")
+    return user, workspace
+
+
+def refresh_tokens(raw_refresh: str) -> TokenPair:
+    """Rotate a refresh token within its family. A token that was already rotated revokes the
+    family (its newest refresh token and its access tokens stop working)."""
+    old = _read_refresh(raw_refresh)
+    family_id = old.get(FAMILY_CLAIM)
+    if family_id is None:
+        return _refresh_without_family(old)
+    reused = False
+    with transaction.atomic():
+        family = (
+            TokenFamily.objects.select_for_update()
+            .select_related("user", "workspace")
+            .filter(id=family_id, user_id=old.get("user_id"))
+            .first()
+        )
+        if family is None or family.revoked_at is not None:
+            raise Unauthenticated(REFRESH_FAILED)
+        if str(old["jti"]) != family.current_jti:
+            _revoke(family, "reuse")
+            reused = True
+        else:
+            _check_member(family.user_id, family.workspace_id)
+            pair = _issue_in_family(family)
+            family.rotated_at = timezone.now()
+            family.save(update_fields=["current_jti", "rotated_at"])
+            old.blacklist()
+    if reused:
+        # Outside the atomic block: the revocation must be committed, not rolled back.
+        raise Unauthenticated(
+            "This refresh token was already used. Every token of this sign-in is now revoked; "
+            "sign in again."
+        )
+    return pair
+
+
+def _refresh_without_family(old: FamilyRefreshToken) -> TokenPair:
+    """Refresh tokens made before families existed: blacklist-based, then a new family."""
+    try:
+        old.check_blacklist()
+    except TokenError:
+        raise Unauthenticated(REFRESH_FAILED) from None
+    user, workspace = _check_member(old.get("user_id"), old.get(WORKSPACE_CLAIM))
     old.blacklist()
     return issue_tokens(user, workspace)
 
 
-def read_access_token(raw: str) -> tuple[str, str]:
-    """The (user id, workspace id) an access token vouches for; Unauthenticated if invalid."""
+def _revoke(family: TokenFamily, reason: str) -> None:
+    family.revoked_at = timezone.now()
+    family.revoked_reason = reason
+    family.save(update_fields=["revoked_at", "revoked_reason"])
+
+
+def revoke_family(family_id: Any, reason: str = "sign_out") -> bool:
+    """Revoke one sign-in (all its tokens). False when it was already revoked or unknown."""
+    updated = TokenFamily.objects.filter(id=family_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+    return updated > 0
+
+
+def revoke_user_families(user: User, workspace: Workspace | None = None, *, reason: str) -> int:
+    """Revoke every sign-in of a user (in one workspace, or everywhere)."""
+    query = Q(user=user, revoked_at__isnull=True)
+    if workspace is not None:
+        query &= Q(workspace=workspace)
+    return TokenFamily.objects.filter(query).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: str
+    workspace_id: str
+    family_id: str | None
+
+
+def read_access_claims(raw: str) -> AccessClaims:
+    """What an access token vouches for; Unauthenticated if its signature, type or expiry fail."""
     try:
         token = AccessToken(raw)  # type: ignore[arg-type]
     except TokenError:
@@ -79,4 +213,11 @@ def read_access_token(raw: str) -> tuple[str, str]:
     user_id, workspace_id = token.get("user_id"), token.get(WORKSPACE_CLAIM)
     if not user_id or not workspace_id:
         raise Unauthenticated("The access token does not name a user and a workspace.")
-    return str(user_id), str(workspace_id)
+    family_id = token.get(FAMILY_CLAIM)
+    return AccessClaims(str(user_id), str(workspace_id), str(family_id) if family_id else None)
+
+
+def read_access_token(raw: str) -> tuple[str, str]:
+    """The (user id, workspace id) an access token vouches for; Unauthenticated if invalid."""
+    claims = read_access_claims(raw)
+    return claims.user_id, claims.workspace_id

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_exists
 from crm.schemas import use_public
 from workspaces.errors import InvalidSubdomain, SubdomainTaken, WorkspaceNotFound
 from workspaces.models import Domain, Membership, MembershipRole, User, Workspace
-from workspaces.services import template
+from workspaces.services import members, template
 from workspaces.services.users import get_or_create_user
 
 SUBDOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]{1,28}[a-z0-9]$")
@@ -75,7 +75,7 @@ def create_workspace(subdomain: str, name: str, *, admin: AdminAccount | None = 
         template.clone_template(schema_name)
         if admin is not None:
             user = get_or_create_user(admin.email, admin.password)
-            Membership.objects.create(user=user, workspace=workspace, role=MembershipRole.ADMIN)
+            add_member(workspace, user, MembershipRole.ADMIN)
     return workspace
 
 
@@ -97,7 +97,12 @@ def delete_workspace(workspace: Workspace) -> None:
 def add_member(
     workspace: Workspace, user: User, role: MembershipRole = MembershipRole.MEMBER
 ) -> Membership:
-    membership, _ = Membership.objects.get_or_create(
-        user=user, workspace=workspace, defaults={"role": role}
-    )
+    """Make `user` a member of `workspace` (an existing membership is returned unchanged),
+    with their workspaceMember record, in one transaction."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, workspace=workspace, defaults={"role": role}
+        )
+        if created:
+            members.ensure_member_record(workspace, user)
     return membership
