@@ -17,7 +17,7 @@ from psycopg import sql
 from bench import questions as q
 from bench.graphql_list_page import floor_sql
 from bench.graphql_vs_postgraphile import MIN_COMPANIES, Mismatch, same_records
-from bench.load import sql_load
+from bench.load import HttpRequest, PythonClient, sql_load
 from bench.seed import seed_workspace
 from tests.conftest import SeededWorkspace
 from tests.records.conftest import Api
@@ -184,3 +184,36 @@ def test_sql_load_runs_several_statements_in_turn() -> None:
     assert load.requests > 0
     assert load.errors == 0
     assert load.client_cpu_s >= 0
+
+
+def test_python_client_sends_the_variants_in_turn() -> None:
+    import http.server
+    import threading
+    from collections import Counter
+
+    seen: Counter[bytes] = Counter()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen[self.rfile.read(int(self.headers["Content-Length"]))] += 1
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        bodies = tuple(f"body-{i}".encode() for i in range(5))
+        request = HttpRequest("POST", "/", bodies[0], (), bodies)
+        load = PythonClient(server.server_address[1]).run("check", request, 2, 0.5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert load.errors == 0
+    assert load.requests == sum(seen.values()) >= len(bodies)
+    assert set(seen) == set(bodies)
