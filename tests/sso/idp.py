@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from onelogin.saml2.constants import OneLogin_Saml2_Constants as Constants
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 
@@ -117,16 +118,21 @@ def _assertion_xml(a: Assertion) -> str:
     )
 
 
-def _sign(xml: str, idp: TestIdp) -> str:
-    signed = OneLogin_Saml2_Utils.add_sign(xml, idp.key_pem, idp.cert_pem)
+def _sign(xml: str, idp: TestIdp, sha1: bool = False) -> str:
+    algorithms = (
+        {"sign_algorithm": Constants.RSA_SHA1, "digest_algorithm": Constants.SHA1} if sha1 else {}
+    )
+    signed = OneLogin_Saml2_Utils.add_sign(xml, idp.key_pem, idp.cert_pem, **algorithms)
     return signed.decode() if isinstance(signed, bytes) else str(signed)
 
 
-def response_xml(a: Assertion, signer: TestIdp | None, *, sign: str = "assertion") -> str:
+def response_xml(
+    a: Assertion, signer: TestIdp | None, *, sign: str = "assertion", sha1: bool = False
+) -> str:
     """The Response XML; `sign` is "assertion", "response", "both" or "none"."""
     assertion = _assertion_xml(a)
     if signer is not None and sign in {"assertion", "both"}:
-        assertion = _sign(assertion, signer)
+        assertion = _sign(assertion, signer, sha1)
     destination = a.acs_url if a.destination is None else a.destination
     xml = (
         '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
@@ -138,7 +144,7 @@ def response_xml(a: Assertion, signer: TestIdp | None, *, sign: str = "assertion
         f"</samlp:Status>{assertion}</samlp:Response>"
     )
     if signer is not None and sign in {"response", "both"}:
-        xml = _sign(xml, signer)
+        xml = _sign(xml, signer, sha1)
     return xml
 
 

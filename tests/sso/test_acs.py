@@ -179,6 +179,9 @@ BAD_RESPONSES: dict[str, Any] = {
     "response signed, assertion not": lambda s, rogue: s.signed(
         s.assertion(NEW_EMAIL), sign="response"
     ),
+    "sha-1 signature": lambda s, rogue: encode(
+        response_xml(s.assertion(NEW_EMAIL), s.idp, sha1=True)
+    ),
     "not base64": lambda s, rogue: "%%% not base64 %%%",
     "not xml": lambda s, rogue: encode("<html>hello</html"),
 }
@@ -195,6 +198,7 @@ EXPECTED_WORDS = {
     "wrong issuer": "another identity provider",
     "another certificate": "signature",
     "response signed, assertion not": "signature",
+    "sha-1 signature": "signature",
     "not base64": "not valid",
     "not xml": "not valid",
 }
