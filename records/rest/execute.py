@@ -102,23 +102,31 @@ class _Documents:
 
 documents = _Documents(size=2048)
 
-_VARIABLE = re.compile(r"^Variable '\$(\w+)' got invalid value .*? at '([^']+)'; (.*)$", re.S)
-_VARIABLE_WHOLE = re.compile(r"^Variable '\$(\w+)' got invalid value .*?; (.*)$", re.S)
+_VARIABLE = re.compile(r"^Variable '\$(\w+)' got invalid value .*?(?: at '([^']+)')?; (.*)$", re.S)
+_UNKNOWN_FIELD = re.compile(
+    r"Field '(\w+)' is not defined by type '\w+'\.(?: Did you mean (.+)\?)?"
+)
+# Variables named after REST's parameters (the body is `data`).
+PARAMETERS = {"groupBy": "group_by", "orderBy": "order_by", "data": "body"}
 
 
 def variable_error(error: GraphQLError) -> BadUserInput:
     """graphql-core's coercion message, said in the REST request's terms."""
-    message = error.message
-    match = _VARIABLE.match(message)
-    if match is not None:
-        variable, path, detail = match.groups()
-        field = path.split(".", 1)[1] if "." in path else path
-        field = re.sub(r"\[\d+\]", "", field) if variable == "data" else field
-        return BadUserInput(f"Invalid value for {field}: {detail}", field=field)
-    match = _VARIABLE_WHOLE.match(message)
-    if match is not None:
-        return BadUserInput(f"Invalid {match.group(1)}: {match.group(2)}", field=match.group(1))
-    return BadUserInput(message)
+    match = _VARIABLE.match(error.message)
+    if match is None:
+        return BadUserInput(error.message)
+    variable, path, detail = match.groups()
+    # "data[2].name.firstName" -> "name.firstName": the field inside the record
+    inner = re.sub(r"\[\d+\]", "", (path or "")[len(variable) :]).lstrip(".")
+    parameter = PARAMETERS.get(variable, variable)
+    unknown = _UNKNOWN_FIELD.search(detail)
+    if unknown is not None:
+        name = f"{inner}.{unknown.group(1)}" if inner else unknown.group(1)
+        hint = f"; did you mean {unknown.group(2)}?" if unknown.group(2) else "."
+        return BadUserInput(f"Unknown field {name!r} in the {parameter}{hint}", field=name)
+    if inner:
+        return BadUserInput(f"Invalid value for {inner}: {detail}", field=inner)
+    return BadUserInput(f"Invalid {parameter}: {detail}", field=parameter)
 
 
 def api_error(error: GraphQLError) -> ApiError:

@@ -133,6 +133,8 @@ class _FilterTyper(_Typer):
             items = value.items if isinstance(value, ListValue) else (value,)
             return [self.value(type_.of_type, item, label) for item in items]
         if isinstance(value, ListValue):
+            if type_ is JSONScalar:  # a JSON list written in the list syntax
+                return [self.scalar(type_, item, label) for item in value.items]
             raise self.fail(value.position, f"{label} takes one value, not a list")
         return self.scalar(type_, value, label)
 
