@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("sso.urls")),
     path("metadata", metadata_graphql, name="metadata-graphql"),
     path("graphql", workspace_graphql, name="workspace-graphql"),
+    # /rest/metadata/..., /rest/open-api/..., /rest/api-docs: before the records' /rest/<plural>
+    path("", include("metadata.rest.urls")),
     path("admin/", admin.site.urls),
 ]
