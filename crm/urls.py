@@ -13,5 +13,6 @@ urlpatterns = [
     path("graphql", workspace_graphql, name="workspace-graphql"),
     # /rest/metadata/..., /rest/open-api/..., /rest/api-docs: before the records' /rest/<plural>
     path("", include("metadata.rest.urls")),
+    path("rest/", include("records.rest.urls")),  # /rest/<plural>...: after the routes above
     path("admin/", admin.site.urls),
 ]
