@@ -272,7 +272,7 @@ def _upsert_flags(_root: Any, info: Any, upsert_permission_flags_input: Any) -> 
 
 def _member_role(_root: Any, info: Any, workspace_member_id: Any, role_id: Any) -> Any:
     context = _require_roles(info)
-    roles.assign_to_member(workspace_member_id, role_id)
+    roles.assign_to_member(context.principal.workspace, workspace_member_id, role_id)
     found = [
         m for m in roles.members(context.principal.workspace) if m["id"] == workspace_member_id
     ]

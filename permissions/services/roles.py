@@ -9,7 +9,8 @@ bumps the workspace's metadata_version, which is what the permission caches are 
 Rules: the Admin role cannot be edited or deleted; the three standard roles (Admin, Member,
 Guest) cannot be deleted; a role still assigned to a member or an API key cannot be deleted
 (CONFLICT; reassign first); a role is given only to the kind of principal it allows
-(canBeAssignedToUsers / canBeAssignedToApiKeys).
+(canBeAssignedToUsers / canBeAssignedToApiKeys); the last member holding Admin keeps it
+(CONFLICT), so a workspace always has a member who can manage it.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def member_exists(member_id: uuid.UUID) -> bool:
         return cursor.fetchone() is not None
 
 
-def assign_to_member(member_id: Any, role_id: Any) -> Role:
+def assign_to_member(workspace: Workspace, member_id: Any, role_id: Any) -> Role:
     wanted = _uuid(member_id, "workspaceMemberId")
     with schema_change():
         role = get_role(role_id)
@@ -237,6 +238,13 @@ def assign_to_member(member_id: Any, role_id: Any) -> Role:
             raise NotFound(f"No workspace member has the id {wanted}.", field="workspaceMemberId")
         if not role.can_be_assigned_to_users:
             raise BadUserInput(f"The {role.label} role cannot be given to members.", field="roleId")
+        if role.standard_key != "admin":
+            admins = [m["id"] for m in members(workspace) if m["role_key"] == "admin"]
+            if admins == [wanted]:
+                raise Conflict(
+                    "This is the last member with the Admin role; give it to another member first.",
+                    field="workspaceMemberId",
+                )
         RoleAssignment.objects.update_or_create(workspace_member_id=wanted, defaults={"role": role})
         return role
 
@@ -260,6 +268,7 @@ def members(workspace: Workspace) -> list[dict[str, Any]]:
     from workspaces.models import Membership
 
     roles = dict(Role.objects.exclude(standard_key=None).values_list("standard_key", "id"))
+    keys = {role_id: key for key, role_id in roles.items()}
     explicit = dict(
         RoleAssignment.objects.exclude(workspace_member_id=None).values_list(
             "workspace_member_id", "role_id"
@@ -283,6 +292,7 @@ def members(workspace: Workspace) -> list[dict[str, Any]]:
             {
                 "id": member_id, "user_id": user_id, "user_email": email or "",
                 "name": {"first_name": first or "", "last_name": last or ""}, "role_id": role_id,
+                "role_key": keys.get(role_id),
             }
         )  # fmt: skip
     return found

@@ -250,7 +250,11 @@ def find_duplicates(object_name: str, _root: Any, info: GraphQLResolveInfo,
                 raise NotFound(f"No {obj.name_singular} has the id {record_id}.", field="ids")
             probes.append((row, record_id))
     else:
+        access = guard.require_read(_caller(info).access, obj)
         for item in data or []:
+            # Probing by a field's value reads that field.
+            for key in item or {}:
+                guard.require_field(obj, access, key)
             values = columns_of(
                 obj,
                 {k: v for k, v in (item or {}).items() if k != "id"},

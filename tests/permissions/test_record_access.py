@@ -145,6 +145,7 @@ def test_an_unreadable_field_is_forbidden_wherever_it_is_used(
             "{ company(filter: {employees: {eq: 5}}) { name } }",
             "{ companiesGroupBy(groupBy: [{employees: true}]) { totalCount } }",
             "{ people { edges { node { company { employees } } } } }",
+            "{ companyDuplicates(data: [{employees: 5}]) { totalCount } }",
         ]:
             error = refused(api, query, member.token)
             assert "employees" in error["message"], (query, error)

@@ -179,3 +179,35 @@ def test_flags_follow_settings_and_tools(api: Api, roles: Roles) -> None:
     other = authenticate_bearer(plain.token)  # the workspace row carries the new version
     assert has_flag(other, PermissionFlag.EXPORT_CSV) and has_flag(other, PermissionFlag.WORKFLOWS)
     assert not has_flag(other, PermissionFlag.ROLES)
+
+
+def test_the_last_admin_keeps_the_admin_role(api: Api) -> None:
+    from django.test import Client
+
+    from tests.conftest import PASSWORD, SeededWorkspace
+    from tests.permissions.conftest import ASSIGN_MEMBER, member_record
+    from workspaces.models import User
+    from workspaces.services.tokens import issue_tokens
+    from workspaces.services.workspaces import AdminAccount
+
+    subdomain = unique_subdomain("last")
+    workspace = create_workspace(
+        subdomain, "Last", admin=AdminAccount(f"a@{subdomain}.test", PASSWORD)
+    )
+    admin = User.objects.get(email=f"a@{subdomain}.test")
+    pair = issue_tokens(admin, workspace)
+    seeded = SeededWorkspace(
+        workspace, admin, pair.access, pair.refresh, create_api_key(workspace, "k").secret
+    )
+    other_api = Api(Client(), seeded)
+    roles = Roles(other_api)
+    admin_member = member_record(other_api, admin)
+    guest = roles.by_label("Guest")["id"]
+    error = roles.error(ASSIGN_MEMBER, {"m": admin_member, "r": guest})
+    assert code(error) == "CONFLICT"
+    assert admin_member in [m["id"] for m in roles.by_label("Admin")["workspaceMembers"]]
+    # With a second admin, the first may step down.
+    second = make_member(other_api, MembershipRole.ADMIN)
+    assert second.member_id in [m["id"] for m in roles.by_label("Admin")["workspaceMembers"]]
+    roles.call(ASSIGN_MEMBER, {"m": admin_member, "r": guest})
+    assert admin_member in [m["id"] for m in roles.by_label("Guest")["workspaceMembers"]]
