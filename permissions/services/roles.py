@@ -292,7 +292,7 @@ def members(workspace: Workspace) -> list[dict[str, Any]]:
             {
                 "id": member_id, "user_id": user_id, "user_email": email or "",
                 "name": {"first_name": first or "", "last_name": last or ""}, "role_id": role_id,
-                "role_key": keys.get(role_id),
+                "role_key": keys.get(role_id) if role_id is not None else None,
             }
         )  # fmt: skip
     return found
