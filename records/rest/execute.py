@@ -37,16 +37,7 @@ from graphql.execution.collect_fields import collect_fields
 from graphql.execution.values import get_argument_values, get_variable_values
 from psycopg import sql
 
-from crm.errors import (
-    ApiError,
-    BadUserInput,
-    Conflict,
-    ErrorCode,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    Unauthenticated,
-)
+from crm.errors import ApiError, BadUserInput, ErrorCode
 from crm.graphql.errors import format_error
 from crm.graphql.view import GraphQLContext
 from records.graphql import resolvers
@@ -61,15 +52,6 @@ from workspaces.principal import Principal
 # GraphQL query's: a page of 200 records of any standard object at depth 1 (each with its
 # one-to-many relations' first pages) fits, and one record at depth 2.
 COST_FACTOR = 20
-
-ERRORS: dict[str, type[ApiError]] = {
-    ErrorCode.BAD_USER_INPUT.value: BadUserInput,
-    ErrorCode.NOT_FOUND.value: NotFound,
-    ErrorCode.CONFLICT.value: Conflict,
-    ErrorCode.FORBIDDEN.value: Forbidden,
-    ErrorCode.UNAUTHENTICATED.value: Unauthenticated,
-    ErrorCode.PAYLOAD_TOO_LARGE.value: PayloadTooLarge,
-}
 
 
 class _Documents:
@@ -137,8 +119,10 @@ def api_error(error: GraphQLError) -> ApiError:
         return variable_error(error)
     formatted = format_error(error)
     extensions = formatted.get("extensions", {})
-    kind = ERRORS.get(str(extensions.get("code")), ApiError)
-    return kind(str(formatted["message"]), field=extensions.get("field"))
+    result = ApiError(str(formatted["message"]), field=extensions.get("field"))
+    if extensions.get("code") in ErrorCode.__members__:  # else an internal error (500)
+        result.code = ErrorCode(extensions["code"])
+    return result
 
 
 def read(caller: CallerModel, text: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -258,7 +258,7 @@ def batch(request: HttpRequest, principal: Principal, plural: str) -> HttpRespon
     call = Call(request, principal, plural)
     data = params.body_array(request)
     upsert = params.boolean(request, "upsert", False)
-    depth = params.depth(request, 1)
+    depth = params.depth(request, 0)
     name = f"create{pascal(call.plural)}"
     text = (
         f"mutation($data: [{call.type_name}CreateInput!]!, $upsert: Boolean) {{ "
@@ -330,7 +330,7 @@ def restore_many(request: HttpRequest, principal: Principal, plural: str) -> Htt
     if ids is None and filter_ is None:
         raise BadUserInput("Send 'ids' in the body or a filter= parameter.", field="ids")
     parts = [f for f in (filter_, {"id": {"in": ids}} if ids is not None else None) if f]
-    depth = params.depth(request, 1)
+    depth = params.depth(request, 0)
     name = f"restore{pascal(call.plural)}"
     text = f"mutation($filter: {call.type_name}FilterInput!) {{ {name}(filter: $filter) {{ id }} }}"
     where = parts[0] if len(parts) == 1 else {"and": parts}

@@ -81,6 +81,25 @@ def test_too_much_is_refused_before_it_runs(
     assert rest.list("companies", depth=0)["totalCount"] == 1
 
 
+@pytest.mark.parametrize(
+    "plural", ["people", "companies", "opportunities", "workspaceMembers", "tasks", "gadgets"]
+)
+def test_the_budget_fits_a_full_page_at_depth_1(rest: Rest, api: Any, plural: str) -> None:
+    """The cost is bounded by the selection, not the data: empty tables show it as well."""
+    if plural == "gadgets":
+        from tests.records.rest.test_custom import create_gadget_object
+
+        create_gadget_object(api)
+    assert rest.list(plural, depth=1, limit=200)["totalCount"] >= 0
+    rest.error("GET", f"/rest/{plural}", status=400, depth=2, limit=200)
+
+
+def test_one_record_at_depth_2(rest: Rest, world: dict[str, Any]) -> None:
+    company = rest.ok("GET", f"/rest/companies/{world['acme']['id']}", depth=2)["data"]["company"]
+    assert sorted(p["name"]["firstName"] for p in company["people"]) == ["Ada", "Alan"]
+    assert company["opportunities"][0]["pointOfContact"]["id"] == world["ada"]["id"]
+
+
 def statements_of(rest: Rest, **query: Any) -> tuple[list[str], dict[str, Any]]:
     rest.list("companies", **query)  # warm the metadata, schema, document and role caches
     with CaptureQueriesContext(connection) as captured:

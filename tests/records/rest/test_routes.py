@@ -81,8 +81,11 @@ def test_batch_create(rest: Rest, acme: dict[str, Any]) -> None:
     ], status=201)  # fmt: skip
     created = answer["data"]["createPeople"]
     assert [p["name"]["firstName"] for p in created] == ["p0", "p1", "p2"]
-    assert all(p["company"]["name"] == "Acme" for p in created)
-    assert rest.list("people")["totalCount"] == 3
+    assert all(p["companyId"] == acme["id"] and "company" not in p for p in created)  # depth 0
+    deeper = rest.ok("POST", "/rest/batch/people", [{"companyId": acme["id"]}], status=201,
+                     depth=1)  # fmt: skip
+    assert deeper["data"]["createPeople"][0]["company"]["name"] == "Acme"
+    assert rest.list("people")["totalCount"] == 4
 
 
 def test_batch_is_all_or_nothing(rest: Rest) -> None:
