@@ -12,11 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.errors import ApiError, BadUserInput, Forbidden, error_response
+from crm.errors import ApiError, BadUserInput, Forbidden, PayloadTooLarge, error_response
 from crm.http import json_body, json_response, request_too_large, required_str
 from sso.services import relay, saml, signin
 from workspaces.middleware import get_context
@@ -67,7 +68,9 @@ def _wants_json(request: HttpRequest) -> bool:
 @saml_view
 def acs(request: HttpRequest, subdomain: str) -> HttpResponse:
     if request_too_large(request):
-        raise BadUserInput("The SAML response is too large.")
+        raise PayloadTooLarge(
+            f"The request body is larger than {settings.MAX_REQUEST_BYTES} bytes."
+        )
     saml_response = request.POST.get("SAMLResponse", "").strip()
     if not saml_response:
         raise BadUserInput(

@@ -150,6 +150,16 @@ def _tampered_attribute(sso: Saml) -> str:
     return encode(signed.replace(">Eve<", ">Mallory<"))
 
 
+def _wrapped(sso: Saml) -> str:
+    """Signature wrapping: a forged assertion beside the genuine signed one."""
+    genuine = response_xml(sso.assertion("someone@alpha.test"), sso.idp)
+    forged = response_xml(sso.assertion(NEW_EMAIL), None, sign="none")
+    start = forged.index("<saml:Assertion ")
+    end = forged.index("</saml:Assertion>") + len("</saml:Assertion>")
+    at = genuine.index("<saml:Assertion ")
+    return encode(genuine[:at] + forged[start:end] + genuine[at:])
+
+
 BAD_RESPONSES: dict[str, Any] = {
     "unsigned": lambda s, rogue: s.signed(s.assertion(NEW_EMAIL), sign="none"),
     "expired": lambda s, rogue: s.signed(
@@ -160,6 +170,7 @@ BAD_RESPONSES: dict[str, Any] = {
     ),
     "tampered name id": lambda s, rogue: _tampered(s),
     "tampered attribute": lambda s, rogue: _tampered_attribute(s),
+    "signature wrapping": lambda s, rogue: _wrapped(s),
     "wrong audience": lambda s, rogue: s.signed(
         s.assertion(NEW_EMAIL, audience="https://another-sp.test/metadata")
     ),
@@ -191,6 +202,7 @@ EXPECTED_WORDS = {
     "not yet valid": "not valid yet",
     "tampered name id": "signature",
     "tampered attribute": "signature",
+    "signature wrapping": "not valid",
     "wrong audience": "audience",
     "no audience": "audience",
     "wrong destination": "another address",
@@ -276,6 +288,15 @@ def test_a_suspended_workspace_refuses_sign_in(sso_a: Saml) -> None:
     response = sso_a.post(sso_a.signed(sso_a.assertion(NEW_EMAIL)))
     assert response.status_code == 403
     assert response.json()["code"] == "WORKSPACE_SUSPENDED"
+    assert not User.objects.filter(email=NEW_EMAIL).exists()
+
+
+def test_a_too_large_post_is_413(sso_a: Saml, settings: Any) -> None:
+    sso_a.configure(create_members=True)
+    settings.MAX_REQUEST_BYTES = 1000
+    response = sso_a.post(sso_a.signed(sso_a.assertion(NEW_EMAIL)))
+    assert response.status_code == 413
+    assert response.json()["code"] == "PAYLOAD_TOO_LARGE"
     assert not User.objects.filter(email=NEW_EMAIL).exists()
 
 

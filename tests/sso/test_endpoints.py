@@ -11,6 +11,7 @@ from lxml import etree
 
 from sso.services import relay, saml
 from tests.sso.conftest import Saml
+from workspaces.models import Workspace, WorkspaceStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,11 @@ def test_login_accepts_a_workspace_host(sso_a: Saml) -> None:
     response = sso_a.client.get(f"/auth/saml/{sso_a.subdomain}/login", {"next": target})
     assert response.status_code == 302
     assert parse_qs(urlsplit(response["Location"]).query)["RelayState"] == [target]
+
+
+def test_login_to_a_suspended_workspace_is_refused(sso_a: Saml) -> None:
+    sso_a.configure()
+    Workspace.objects.filter(id=sso_a.seeded.workspace.id).update(status=WorkspaceStatus.SUSPENDED)
+    response = sso_a.client.get(f"/auth/saml/{sso_a.subdomain}/login")
+    assert response.status_code == 403
+    assert response.json()["code"] == "WORKSPACE_SUSPENDED"
