@@ -48,8 +48,11 @@ def post(
 ) -> Any:
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
-    extra = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
-    return client.post(path, data, content_type="application/json", headers=headers, **extra)
+    if remote_addr:
+        return client.post(
+            path, data, content_type="application/json", headers=headers, REMOTE_ADDR=remote_addr
+        )
+    return client.post(path, data, content_type="application/json", headers=headers)
 
 
 def gql(

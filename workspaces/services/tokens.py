@@ -131,15 +131,20 @@ def refresh_tokens(raw_refresh: str) -> TokenPair:
     """Rotate a refresh token within its family. A token that was already rotated revokes the
     family (its newest refresh token and its access tokens stop working)."""
     old = _read_refresh(raw_refresh)
-    family_id = old.get(FAMILY_CLAIM)
-    if family_id is None:
+    if old.get(FAMILY_CLAIM) is None:
         return _refresh_without_family(old)
+    try:
+        family_id = uuid.UUID(str(old[FAMILY_CLAIM]))
+        user_id = uuid.UUID(str(old.get("user_id")))
+        workspace_id = uuid.UUID(str(old.get(WORKSPACE_CLAIM)))
+    except ValueError:
+        raise Unauthenticated(REFRESH_FAILED) from None
     reused = False
     with transaction.atomic():
         family = (
             TokenFamily.objects.select_for_update()
             .select_related("user", "workspace")
-            .filter(id=family_id, user_id=old.get("user_id"))
+            .filter(id=family_id, user_id=user_id, workspace_id=workspace_id)
             .first()
         )
         if family is None or family.revoked_at is not None:
