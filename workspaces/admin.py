@@ -12,10 +12,20 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from crm.errors import ApiError
-from workspaces.models import ApiKey, Domain, Membership, User, Workspace
-from workspaces.services import api_keys
+from workspaces.models import (
+    ApiKey,
+    Domain,
+    Invitation,
+    Membership,
+    MembershipRole,
+    TokenFamily,
+    User,
+    Workspace,
+)
+from workspaces.services import api_keys, members, tokens, users
 from workspaces.services import workspaces as workspace_service
 
 
@@ -110,13 +120,96 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"email", "first_name", "last_name"} & set(form.changed_data):
+            # the workspaceMember records follow the name and email
+            users.update_user(obj, email=obj.email, first_name=obj.first_name,
+                              last_name=obj.last_name)  # fmt: skip
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Memberships go through the members service, so workspaceMember records follow."""
+
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "workspace__subdomain"]
     autocomplete_fields = ["user", "workspace"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else ["user", "workspace"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = workspace_service.add_member(obj.workspace, obj.user, MembershipRole(obj.role))
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        members.end_membership(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("user", "workspace"):
+            members.end_membership(membership)
+
+
+@admin.action(description="Revoke the selected sign-ins (all their tokens)")
+def revoke_families(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[TokenFamily]
+) -> None:
+    count = sum(tokens.revoke_family(family.id, reason="admin") for family in queryset)
+    modeladmin.message_user(request, f"Revoked {count} sign-in(s).")
+
+
+@admin.register(TokenFamily)
+class TokenFamilyAdmin(admin.ModelAdmin):
+    """Sign-ins (refresh token families): looked at and revoked, never edited."""
+
+    list_display = ["user", "workspace", "created_at", "rotated_at", "revoked_at", "revoked_reason"]
+    list_filter = ["revoked_reason", "workspace"]
+    search_fields = ["user__email", "workspace__subdomain"]
+    readonly_fields = ["id", "user", "workspace", "created_at", "rotated_at", "revoked_at",
+                       "revoked_reason"]  # fmt: skip
+    fields = tuple(readonly_fields)
+    actions = [revoke_families]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.action(description="Revoke the selected invitations")
+def revoke_invitations(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Invitation]
+) -> None:
+    count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    modeladmin.message_user(request, f"Revoked {count} invitation(s).")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made by workspace admins through the API; here they are looked at and
+    revoked (their tokens exist only in the e-mails)."""
+
+    list_display = ["workspace", "kind", "email", "role", "created_at", "expires_at",
+                    "accepted_at", "revoked_at"]  # fmt: skip
+    list_filter = ["kind", "workspace"]
+    search_fields = ["email", "workspace__subdomain"]
+    readonly_fields = ["id", "workspace", "kind", "email", "role", "invited_by", "created_at",
+                       "expires_at", "accepted_at", "accepted_by", "revoked_at"]  # fmt: skip
+    fields = tuple(readonly_fields)
+    actions = [revoke_invitations]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.action(description="Revoke the selected API keys")

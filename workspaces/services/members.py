@@ -151,10 +151,17 @@ def remove_member(principal: Principal, workspace_member_id: str) -> Member:
                 field="workspaceMemberId",
             )
         removed = Member(uuid.UUID(str(workspace_member_id)), membership.user, membership.role)
-        delete_member_record(workspace, membership.user)
-        tokens.revoke_user_families(membership.user, workspace, reason="removed")
-        membership.delete()
+        end_membership(membership)
     return removed
+
+
+def end_membership(membership: Membership) -> None:
+    """Delete a membership with its workspaceMember record and the person's sign-ins to the
+    workspace, in one transaction (no permission check: callers do it)."""
+    with transaction.atomic():
+        delete_member_record(membership.workspace, membership.user)
+        tokens.revoke_user_families(membership.user, membership.workspace, reason="removed")
+        membership.delete()
 
 
 @dataclass(frozen=True)
