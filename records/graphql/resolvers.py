@@ -147,7 +147,13 @@ def create_one(object_name: str, _root: Any, info: GraphQLResolveInfo, data: Map
     with transaction.atomic():
         obj = model.object(object_name)
         ids = records.create_records(
-            model, obj, [data], actor=_actor(info), upsert=bool(upsert), access=_access(info, obj)
+            model,
+            obj,
+            [data],
+            actor=_actor(info),
+            upsert=bool(upsert),
+            access=_access(info, obj),
+            access_for=_caller(info).access,
         )
         return read_ids(info, object_name, ids, many=False)
 
@@ -158,7 +164,13 @@ def create_many(object_name: str, _root: Any, info: GraphQLResolveInfo, data: Se
     with transaction.atomic():
         obj = model.object(object_name)
         ids = records.create_records(
-            model, obj, data, actor=_actor(info), upsert=bool(upsert), access=_access(info, obj)
+            model,
+            obj,
+            data,
+            actor=_actor(info),
+            upsert=bool(upsert),
+            access=_access(info, obj),
+            access_for=_caller(info).access,
         )
         return read_ids(info, object_name, ids, many=True)
 
@@ -170,7 +182,13 @@ def update_one(
     obj = model.object(object_name)
     with transaction.atomic():
         ids = records.update_records(
-            model, obj, data, actor=_actor(info), ids=[id], access=_access(info, obj)
+            model,
+            obj,
+            data,
+            actor=_actor(info),
+            ids=[id],
+            access=_access(info, obj),
+            access_for=_caller(info).access,
         )
         records.require_found(obj, ids, id)
         return read_ids(info, object_name, ids, many=False)
@@ -182,7 +200,13 @@ def update_many(object_name: str, _root: Any, info: GraphQLResolveInfo, filter: 
     with transaction.atomic():
         obj = model.object(object_name)
         ids = records.update_records(
-            model, obj, data, actor=_actor(info), filter_=filter, access=_access(info, obj)
+            model,
+            obj,
+            data,
+            actor=_actor(info),
+            filter_=filter,
+            access=_access(info, obj),
+            access_for=_caller(info).access,
         )
         return read_ids(info, object_name, ids, many=True)
 

@@ -28,6 +28,7 @@ from metadata.services import ddl
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from permissions.services.access import FULL_ACCESS, ObjectAccess
 from records.query import filters, guard
+from records.services.targets import require_reachable
 from records.services.values import Actor, columns_of
 
 RIGHTS = {
@@ -180,9 +181,12 @@ def _find_existing(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, A
 
 
 def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mapping[str, Any]], *,
-                   actor: Actor, upsert: bool = False,
-                   access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
-    """Create (or with upsert, update matching) records; returns their ids in input order."""
+                   actor: Actor, upsert: bool = False, access: ObjectAccess = FULL_ACCESS,
+                   access_for: guard.AccessFor | None = None) -> list[uuid.UUID]:  # fmt: skip
+    """Create (or with upsert, update matching) records; returns their ids in input order.
+
+    `access_for` (the caller's rights on other objects) checks the relations the data sets.
+    """
     from django.conf import settings
 
     require_right(obj, access, "update")
@@ -199,8 +203,10 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
         with transaction.atomic():
             ids: list[uuid.UUID | None] = []
             to_insert: list[tuple[int, dict[str, Any]]] = []
+            writes: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
             for index, item in enumerate(data):
                 values = columns_of(obj, item, creating=True, model=model)
+                writes.append((item, values))
                 existing = _find_existing(model, obj, item, values, access) if upsert else None
                 if existing is not None:
                     update_values = {**columns_of(obj, {k: v for k, v in item.items() if k != "id"}, creating=False, model=model),
@@ -220,6 +226,7 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
                         {**values, **actor.columns("created_by"), **actor.columns("updated_by")},
                     )
                 )
+            require_reachable(model, obj, access_for, writes)
             if to_insert:
                 created = _insert(model, obj, [row for _, row in to_insert])
                 for (index, _row), new_id in zip(to_insert, created, strict=True):
@@ -232,11 +239,13 @@ def create_records(model: WorkspaceModel, obj: ObjectModel, data: Sequence[Mappi
 
 def update_records(model: WorkspaceModel, obj: ObjectModel, data: Mapping[str, Any], *, actor: Actor,
                    ids: Sequence[Any] | None = None, filter_: Mapping[str, Any] | None = None,
-                   access: ObjectAccess = FULL_ACCESS) -> list[uuid.UUID]:  # fmt: skip
+                   access: ObjectAccess = FULL_ACCESS,
+                   access_for: guard.AccessFor | None = None) -> list[uuid.UUID]:  # fmt: skip
     require_right(obj, access, "update")
     if isinstance(data, Mapping):
         require_settable(obj, access, data)
     values = {**columns_of(obj, data, creating=False, model=model), **actor.columns("updated_by")}
+    require_reachable(model, obj, access_for, [(data, values)])
     try:
         with transaction.atomic():
             changed = _update(model, obj, values, _where(obj, ids, filter_, access=access))

@@ -53,9 +53,20 @@ def test_no_read_right_refuses_every_read(
     acme = company(api, "Acme")
     api.gql("mutation($d: PersonCreateInput!) { createPerson(data: $d) { id } }",
             {"d": {"name": {"firstName": "Ada"}, "companyId": acme}})  # fmt: skip
-    role = roles.create("No companies", canReadAllObjectRecords=True)
+    role = roles.create(
+        "No companies", canReadAllObjectRecords=True, canUpdateAllObjectRecords=True
+    )
     roles.object_permission(role, "company", canReadObjectRecords=False)
     roles.assign(member, role)
+    # Nor can it write companies, or link people to them.
+    refused(api, COMPANY, member.token, {"d": {"name": "New"}})
+    error = refused(
+        api,
+        "mutation($d: PersonCreateInput!) { createPerson(data: $d) { id } }",
+        member.token,
+        {"d": {"name": {"firstName": "Bo"}, "companyId": acme}},
+    )
+    assert error["extensions"]["field"] == "companyId"
 
     def check() -> None:
         error = refused(api, LIST, member.token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -179,3 +180,30 @@ def test_writes_that_leave_the_rule_are_forbidden(
     assert (
         api.gql("{ companies { totalCount } }", token=member.token)["companies"]["totalCount"] == 3
     )
+
+
+def test_relations_cannot_point_at_invisible_records(
+    api: Api, member: Member, owned: dict[str, Any]
+) -> None:
+    ids = owned["ids"]
+    person = "mutation($d: PersonCreateInput!) { createPerson(data: $d) { id company { name } } }"
+    api.gql(
+        'mutation($id: UUID!) { updateCompany(id: $id, data: {domainName: {primaryLinkUrl: "theirs.test"}}) { id } }',
+        {"id": ids["Theirs A"]},
+    )
+    hidden = api.errors(person, {"d": {"name": {"firstName": "X"}, "companyId": ids["Theirs A"]}},
+                        token=member.token)[0]  # fmt: skip
+    missing = api.errors(person, {"d": {"name": {"firstName": "X"}, "companyId": str(uuid.uuid4())}},
+                         token=member.token)[0]  # fmt: skip
+    # An invisible company is answered exactly as a missing one.
+    assert code(hidden) == code(missing) == "BAD_USER_INPUT"
+    assert hidden["message"] == missing["message"]
+    connect = {"connect": {"where": {"domainName": {"primaryLinkUrl": "theirs.test"}}}}
+    error = api.errors(person, {"d": {"name": {"firstName": "X"}, "company": connect}},
+                       token=member.token)[0]  # fmt: skip
+    assert code(error) == "NOT_FOUND"
+    count = api.gql('{ people(filter: {name: {firstName: {eq: "X"}}}) { totalCount } }')
+    assert count["people"]["totalCount"] == 0
+    made = api.gql(person, {"d": {"name": {"firstName": "Y"}, "companyId": ids["Mine A"]}},
+                   token=member.token)  # fmt: skip
+    assert made["createPerson"]["company"] == {"name": "Mine A"}
