@@ -242,8 +242,8 @@ def _update_role(_root: Any, info: Any, update_role_input: Any) -> Any:
 
 
 def _delete_role(_root: Any, info: Any, role_id: Any) -> Any:
-    _require_roles(info)
-    return roles.delete_role(role_id)
+    context = _require_roles(info)
+    return roles.delete_role(context.principal.workspace, role_id)
 
 
 def _upsert_objects(_root: Any, info: Any, upsert_object_permissions_input: Any) -> Any:

@@ -114,11 +114,26 @@ def update_role(role_id: Any, data: Mapping[str, Any]) -> Role:
         return _save(role)
 
 
-def delete_role(role_id: Any) -> str:
+def prune_assignments(workspace: Workspace) -> None:
+    """Drop assignments of members whose record is gone and of revoked or foreign API keys."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM workspace_member WHERE deleted_at IS NULL")
+        live_members = [row[0] for row in cursor.fetchall()]
+    live_keys = list(
+        ApiKey.objects.filter(workspace=workspace, revoked_at=None).values_list("id", flat=True)
+    )
+    RoleAssignment.objects.exclude(workspace_member_id=None).exclude(
+        workspace_member_id__in=live_members
+    ).delete()
+    RoleAssignment.objects.exclude(api_key_id=None).exclude(api_key_id__in=live_keys).delete()
+
+
+def delete_role(workspace: Workspace, role_id: Any) -> str:
     with schema_change():
         role = get_role(role_id)
         if role.standard_key is not None:
             raise Forbidden(f"The standard role {role.label} cannot be deleted.", field="roleId")
+        prune_assignments(workspace)
         if RoleAssignment.objects.filter(role=role).exists():
             raise Conflict(
                 f"The role {role.label} is still assigned; give its members and API keys "

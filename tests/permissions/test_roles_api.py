@@ -211,3 +211,15 @@ def test_the_last_admin_keeps_the_admin_role(api: Api) -> None:
     assert second.member_id in [m["id"] for m in roles.by_label("Admin")["workspaceMembers"]]
     roles.call(ASSIGN_MEMBER, {"m": admin_member, "r": guest})
     assert admin_member in [m["id"] for m in roles.by_label("Guest")["workspaceMembers"]]
+
+
+def test_a_role_held_only_by_a_revoked_key_can_be_deleted(api: Api, roles: Roles) -> None:
+    from workspaces.services.api_keys import revoke_api_key
+
+    issued = create_api_key(api.workspace.workspace, "temporary")
+    role_id = roles.create("Temporary")
+    roles.assign_key(str(issued.api_key.pk), role_id)
+    assert code(roles.error(DELETE, {"id": role_id})) == "CONFLICT"
+    revoke_api_key(issued.api_key)
+    assert roles.call(DELETE, {"id": role_id})["deleteOneRole"] == role_id
+    assert role_id not in stored_roles(api.workspace)
