@@ -166,6 +166,9 @@ def test_an_unreadable_field_is_forbidden_wherever_it_is_used(
     both_paths(check)
     error = refused(api, COMPANY, member.token, {"d": {"name": "Beta", "employees": 3}})
     assert error["extensions"]["field"] == "employees"
+    # A write whose answer would show the field is refused whole: nothing changes.
+    refused(api, "mutation { updateCompanies(filter: {}, data: {name: \"Z\"}) { employees } }",
+            member.token)  # fmt: skip
     assert names_and_employees(api) == [("Acme", 5)]
 
 
