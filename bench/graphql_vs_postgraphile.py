@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from psycopg import sql
 
 from bench import questions as q
@@ -70,6 +73,7 @@ class Question:
     theirs: HttpRequest
     floor: list[str]
     loads: list[Load] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)  # ours runs per request (in process)
     written: dict[str, int] = field(default_factory=dict)  # rows created per contender
 
 
@@ -238,6 +242,26 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
     return built
 
 
+def capture_statements(question: Question, api_key: str, dsn: str, schema: str) -> None:
+    """The SQL statements our server runs for one request of the question, in process (Django's
+    test client, after a warm-up request), `SET search_path` left out."""
+    client = Client()
+    body = question.ours.bodies()[0]
+    headers = {"Authorization": f"Bearer {api_key}"}
+    client.post("/graphql", body, content_type="application/json", headers=headers)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/graphql", body, content_type="application/json", headers=headers)
+    use_public()
+    if response.status_code != 200 or "errors" in response.json():
+        raise RuntimeError(f"{question.key}: in process, ours answered {response.content[:300]!r}")
+    question.statements = [
+        x["sql"]
+        for x in captured.captured_queries
+        if not x["sql"].lstrip().upper().startswith("SET ")
+    ]
+    _delete_written(dsn, schema)  # the create question's two batches
+
+
 def _written(dsn: str, schema: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         return [tuple(r) for r in conn.execute(q.written_rows_sql(schema)).fetchall()]
@@ -318,6 +342,8 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
         )
         contenders = Contenders(ours, theirs, headers, dsn, schema)
         asked = build_questions(contenders, person_ids)
+        for question in asked:
+            capture_statements(question, api_key, dsn, schema)
         print(
             "  checked before timing: ours, PostGraphile and the floor return the same records "
             f"for every question ({CHECKED_BY_ID} of the by-id people; the rows stored by a "
@@ -363,6 +389,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
                     "measurements": [{**asdict(m), "rps": m.rps} for m in x.loads],
                     "ratios": _ratios(x),
                     "rows_written": x.written,
+                    "ours_statements": x.statements,
                     "ours_query": json.loads(x.ours.bodies()[0] or b"{}"),
                     "postgraphile_query": json.loads(x.theirs.bodies()[0] or b"{}"),
                     "floor_sql": x.floor[0],
@@ -438,7 +465,7 @@ def _report(asked: list[Question], health: Load, select_one: Load, client: str,
     print(f"    {'':<30}{'client':>8}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}"
           f"{'p99 ms':>9}{'client CPU':>12}")  # fmt: skip
     for question in asked:
-        print(f"  {question.title}")
+        print(f"  {question.title}; ours runs {len(question.statements)} SQL statements")
         for load in question.loads:
             print(_row(load))
         if question.written:
