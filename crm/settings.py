@@ -134,6 +134,8 @@ THROTTLE_LIMITS = {
         "account": (env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 3), _THROTTLE_WINDOW),
         "address": (env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10), _THROTTLE_WINDOW),
     },
+    # every sign-up creates a workspace schema: counted per address, successes included
+    "sign_up": {"address": (env_int("SIGN_UP_MAX_PER_ADDRESS", 10), 3600)},
 }
 
 # E-mail (password resets, invitations) through Django's e-mail backend. EMAIL_URL is

@@ -393,3 +393,32 @@ def test_a_successful_sign_in_clears_the_account_counter(
     for _ in range(limit - 1):
         assert sign_in_gql(client, ws_a, password="wrong-password")[0] == 401
     assert sign_in_gql(client, ws_a)[0] == 200
+
+
+def test_sign_ups_are_throttled_per_address(client: Client, settings: object) -> None:
+    settings.THROTTLE_LIMITS = {  # type: ignore[attr-defined]
+        **settings.THROTTLE_LIMITS,  # type: ignore[attr-defined]
+        "sign_up": {"address": (2, 3600)},
+    }
+    address = "198.51.100.7"
+    subdomains = []
+    try:
+        for _ in range(2):
+            response = post(
+                client,
+                "/auth/sign-up",
+                {"email": new_email(), "password": STRONG},
+                remote_addr=address,
+            )
+            assert response.status_code == 201
+            subdomains.append(response.json()["workspace"]["subdomain"])
+        email = new_email("third")
+        blocked = post(
+            client, "/auth/sign-up", {"email": email, "password": STRONG}, remote_addr=address
+        )
+        assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+        assert blocked.json()["code"] == "TOO_MANY_REQUESTS"
+        assert not User.objects.filter(email=email).exists()
+    finally:
+        for sub in subdomains:
+            drop(sub)

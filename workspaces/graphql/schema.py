@@ -228,11 +228,12 @@ class Query(graphene.ObjectType):
         return {"id": user.id, "email": user.email}
 
 
-def _sign_up(_root: Any, _info: Any, email: str, password: str, **kw: Any) -> dict[str, Any]:
+def _sign_up(_root: Any, info: Any, email: str, password: str, **kw: Any) -> dict[str, Any]:
     return auth_result(
         accounts.sign_up(
             email,
             password,
+            address=ctx(info).address,
             workspace_name=kw.get("workspace_name"),
             subdomain=kw.get("subdomain"),
             first_name=kw.get("first_name") or "",

@@ -111,6 +111,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     result = accounts.sign_up(
         required_str(data, "email"),
         required_str(data, "password"),
+        address=throttling.client_address(request),
         workspace_name=optional_str(data, "workspaceName"),
         subdomain=optional_str(data, "subdomain"),
         first_name=optional_str(data, "firstName") or "",

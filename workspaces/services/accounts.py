@@ -21,6 +21,7 @@ from workspaces.services.users import create_user
 from workspaces.services.workspaces import AdminAccount, create_workspace, validate_subdomain
 
 THROTTLED_SIGN_IN = "Too many failed sign-in attempts. Wait a little, then try again."
+THROTTLED_SIGN_UP = "Too many sign-ups from this address. Wait a little, then try again."
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def sign_up(
     email: str,
     password: str,
     *,
+    address: str | None = None,
     workspace_name: str | None = None,
     subdomain: str | None = None,
     first_name: str = "",
@@ -82,8 +84,12 @@ def sign_up(
     """A new user with a new workspace of which they are the admin, signed in to it.
 
     The password must pass Django's validators. All or nothing: a failure leaves no user,
-    workspace or schema behind.
+    workspace or schema behind. Sign-ups are counted per client `address` (throttled).
     """
+    if address is not None:
+        rule = throttling.rule("sign_up", "address")
+        throttling.check(rule, address, THROTTLED_SIGN_UP)
+        throttling.hit(rule, address)
     email = normalize_email(email)
     if User.objects.filter(email=email).exists():
         raise UserAlreadyExists(
