@@ -9,14 +9,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 
-from sso.errors import InvalidProviderSettings
+from crm.errors import BadUserInput
 from sso.services.saml import sp_base_url
 
 MAX_LENGTH = 2048
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-class InvalidRelayState(InvalidProviderSettings):
+class InvalidRelayState(BadUserInput):
     pass
 
 
