@@ -323,6 +323,8 @@ def test_current_user_needs_a_token(client: Client, ws_a: SeededWorkspace) -> No
 
 def test_graphql_endpoint_basics(client: Client) -> None:
     assert client.get("/auth/graphql").status_code == 405
+    page = client.get("/auth/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b"graphiql" in page.content.lower()
     status, body = gql(client, "{ nope }")
     assert status == 400 and error_code(body) == "GRAPHQL_VALIDATION_FAILED"
     response = client.post("/auth/graphql", "{bad", content_type="application/json")

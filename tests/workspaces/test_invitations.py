@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -229,3 +230,20 @@ def test_invite_link_create_join_and_revoke(client: Client, team: tuple) -> None
     )
     assert response.status_code == 400
     assert not User.objects.filter(email=third).exists()
+
+
+def test_an_invitation_whose_email_fails_is_reported_and_revoked(
+    client: Client, team: tuple, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    workspace, admin_token = team
+    invitee = new_email("unlucky")
+    status, body = send(client, admin_token, invitee)
+    assert status == 200
+    output = body["data"]["sendInvitations"]
+    assert output["success"] is False and output["result"] == []
+    assert output["errors"] == [f"{invitee}: The e-mail could not be sent; try again later."]
+    invitation = Invitation.objects.get(workspace=workspace, email=invitee)
+    assert invitation.revoked_at is not None
+    assert gql(client, FIND, token=admin_token)[1]["data"]["findWorkspaceInvitations"] == []

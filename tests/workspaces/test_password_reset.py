@@ -4,6 +4,7 @@ its errors, and the sessions it ends."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -142,3 +143,14 @@ def test_reset_requests_are_throttled(client: Client, settings: object, account:
     assert len(mail.outbox) == limit
     response = post(client, "/auth/password-reset", {"email": account.email})
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+def test_a_mail_server_failure_is_a_clear_error(
+    client: Client, account: User, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    status, body = gql(client, ASK, {"e": account.email})
+    assert status == 500
+    assert body["errors"][0]["message"] == "The e-mail could not be sent; try again later."
+    assert "127.0.0.1" not in str(body) and "Errno" not in str(body)
