@@ -92,7 +92,11 @@ SIGN_IN_FAILED = "The email, password or workspace is not right."
 def check_credentials(email: str, password: str) -> User:
     """The active user with this email and password; one error for every miss."""
     user = User.objects.filter(email=normalize_email(email)).first()
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so the answer takes as long as for an account that exists.
+        User().set_password(password)
+        raise Unauthenticated(SIGN_IN_FAILED)
+    if not user.is_active or not user.check_password(password):
         raise Unauthenticated(SIGN_IN_FAILED)
     return user
 
