@@ -30,7 +30,7 @@ def test_api_page_loads_the_documents_and_tries_a_request(
 
     # Try it out: list people (the interceptor sends the key).
     operation = page.locator("#operations-people-findManyPeople")
-    operation.locator(".opblock-summary").click()
+    operation.locator("button.opblock-summary-control").click()
     operation.locator("button.execute").click()
     status = operation.locator(".live-responses-table .response .response-col_status").first
     status.wait_for()

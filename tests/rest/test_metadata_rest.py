@@ -139,6 +139,10 @@ def test_bad_input_is_400_naming_the_field(rest: Rest) -> None:
     status, body = rest.post("/rest/metadata/objects", {**ROCKET, "colour": "red"})
     assert_error(status, body, 400, "BAD_USER_INPUT", field="colour")
 
+    # Found by schemathesis: PostgreSQL text cannot hold NUL (it was a 500).
+    status, body = rest.post("/rest/metadata/objects", {**ROCKET, "labelPlural": "R\u0000s"})
+    assert_error(status, body, 400, "BAD_USER_INPUT")
+
     status, body = rest.get("/rest/metadata/objects/not-a-uuid")
     assert_error(status, body, 400, "BAD_USER_INPUT", field="id")
     status, body = rest.patch("/rest/metadata/fields/not-a-uuid", {"label": "x"})
