@@ -19,9 +19,10 @@ Handler = Callable[..., HttpResponse]
 
 
 def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    """405 with `Allow`; the body's code is BAD_USER_INPUT, as the records routes answer."""
     message = f"{request.method} is not allowed here; use {', '.join(allowed)}."
     response = json_response(
-        {"statusCode": 405, "code": "METHOD_NOT_ALLOWED", "error": "METHOD_NOT_ALLOWED",
+        {"statusCode": 405, "code": "BAD_USER_INPUT", "error": "BAD_USER_INPUT",
          "message": message, "messages": [message]},
         status=405,
     )  # fmt: skip
