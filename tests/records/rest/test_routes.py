@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tests.records.conftest import Api
 from tests.records.rest.conftest import Rest
@@ -321,3 +322,10 @@ def test_bad_query_parameters(rest: Rest) -> None:
     assert error["field"] == "upsert"
     error = rest.error("DELETE", f"/rest/people/{UNKNOWN}", status=400, soft_delete="no")
     assert error["field"] == "soft_delete"
+
+
+def test_bearer_clients_need_no_csrf_token(rest: Rest) -> None:
+    strict = Rest(Client(enforce_csrf_checks=True), rest.workspace)
+    created = strict.create("companies", {"name": "Acme"})
+    strict.ok("PATCH", f"/rest/companies/{created['id']}", {"name": "Acme 2"})
+    strict.ok("DELETE", f"/rest/companies/{created['id']}")
