@@ -79,6 +79,8 @@ class _Typer:
                     problem = (
                         f"{self.plural} cannot be {verb} by {name!r}; use one of {_listing(usable)}"
                     )
+                    if f"{name}Id" in fields:  # a relation: its id is what is compared
+                        problem = f"{self.plural} cannot be {verb} by {name!r}; use {name}Id"
                 else:
                     parent = ".".join(path[:index])
                     problem = f"{parent} has no sub-field {name!r}; use one of {_listing(usable)}"

@@ -192,3 +192,34 @@ def test_duplicates_merge_and_group_by_on_a_custom_object(
     assert [(g["groupByDimensionValues"], g["totalCount"]) for g in groups["data"]["gadgetsGroupBy"]] == [
         (["ALPHA"], 1), (["BETA"], 1),
     ]  # fmt: skip
+
+
+def test_many_to_many_relations_are_lists(api: Api, rest: Rest) -> None:
+    def make(singular: str, plural: str) -> str:
+        return str(api.metadata(CREATE_OBJECT, {"input": {"object": {
+            "nameSingular": singular, "namePlural": plural,
+            "labelSingular": singular.title(), "labelPlural": plural.title()}}})["createOneObject"]["id"])  # fmt: skip
+
+    rocket_object, pad_object = make("rocket", "rockets"), make("launchPad", "launchPads")
+    api.metadata(CREATE_FIELD, {"input": {"field": {
+        "objectMetadataId": rocket_object, "type": "RELATION", "name": "pads", "label": "Pads",
+        "relationCreationPayload": {"targetObjectMetadataId": pad_object,
+                                    "targetFieldLabel": "Rockets", "type": "MANY_TO_MANY"}}}})  # fmt: skip
+    rocket = rest.create("rockets", {"name": "Falcon"})
+    pads = rest.batch("launchPads", [{"name": "SLC-40"}, {"name": "LC-39A"}])
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for pad in pads:
+            cursor.execute(
+                f'INSERT INTO "{rest.workspace.workspace.schema_name}".rocket_pads_links '
+                "(rocket_id, launch_pad_id) VALUES (%s, %s)",
+                [rocket["id"], pad["id"]],
+            )
+    got = rest.ok("GET", f"/rest/rockets/{rocket['id']}")["data"]["rocket"]
+    assert sorted(p["name"] for p in got["pads"]) == ["LC-39A", "SLC-40"]
+    assert all("rockets" not in p for p in got["pads"])
+    deep = rest.list("launchPads", depth=2, limit=2, order_by="name")["data"]["launchPads"]
+    assert [r["name"] for r in deep[0]["rockets"]] == ["Falcon"]
+    assert sorted(p["name"] for p in deep[0]["rockets"][0]["pads"]) == ["LC-39A", "SLC-40"]
+    assert rest.list("rockets", depth=0)["data"]["rockets"][0].keys().isdisjoint({"pads"})

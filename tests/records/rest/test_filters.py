@@ -110,6 +110,7 @@ def test_values_are_typed_by_the_field(types: dict[str, GraphQLInputObjectType])
         ("city[eq]:[a,b]", 9, "city[eq] takes one value, not a list"),
         ("deletedAt[is]:MAYBE", 14, "deletedAt[is] takes one of NULL, NOT_NULL, not 'MAYBE'"),
         ("and[eq]:x", 0, "people cannot be filtered by 'and'"),
+        ("company[eq]:x", 0, "people cannot be filtered by 'company'; use companyId"),
         ("companyId[like]:x", 10, "companyId has no operator 'like'"),
         ("emails.additionalEmails[containsJsonb]:{nope}", 39, "takes JSON"),
         ("or(city[eq]:a,nmae[eq]:b)", 14, "cannot be filtered by 'nmae'"),
@@ -140,6 +141,7 @@ def test_order_by_becomes_the_graphql_order(types: dict[str, GraphQLInputObjectT
         ("name", "name is a composite field; order by one of its sub-fields"),
         ("city[Sideways]", "city: the direction must be one of AscNullsFirst"),
         ("nope", "people cannot be ordered by 'nope'"),
+        ("company", "people cannot be ordered by 'company'; use companyId"),
         ("emails.additionalEmails", "emails has no sub-field 'additionalEmails'"),
     ]:
         with pytest.raises(BadUserInput, match=words.replace("(", "\\(").replace("[", "\\[")):
