@@ -135,7 +135,13 @@ def _datetime(value: Any, error: ErrorFor) -> dt.datetime:
     offset = parsed.utcoffset()
     if offset is not None and (abs(offset) >= MAX_UTC_OFFSET or offset.microseconds):
         raise error("a date-time with a UTC offset under 16 hours, in whole seconds")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    try:
+        # Stored and returned in UTC: 0001-01-01T00:00:00+01:00 would come back as a year BC.
+        aware.astimezone(dt.UTC)
+    except OverflowError:
+        raise error("a date-time from year 1 to 9999 in UTC") from None
+    return aware
 
 
 def _json(value: Any, error: ErrorFor) -> Any:

@@ -268,3 +268,14 @@ def test_api_page_is_served_from_local_files(rest: Rest) -> None:
     assert "http://" not in html and "https://" not in html
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert rest.client.post("/rest/api-docs").status_code == 405
+
+
+def test_date_times_outside_years_1_to_9999_in_utc_are_refused(rest: Rest) -> None:
+    """Found by schemathesis: 0001-01-01T01:01:16+02:03 was stored, and answered as
+    "0001-12-31T22:58:16+00:00 BC", which is no date-time of the document."""
+    for value in ("0001-01-01T01:01:16+02:03", "9999-12-31T23:00:00-05:00"):
+        status, body = rest.post("/rest/tasks", {"title": "t", "dueAt": value})
+        assert_error(status, body, 400, "BAD_USER_INPUT", field="dueAt")
+    status, body = rest.post("/rest/tasks", {"title": "t", "dueAt": "0001-01-01T01:00:00-01:00"})
+    assert status == 201, body
+    assert body["data"]["createTask"]["dueAt"].startswith("0001-01-01T02:00:00")
