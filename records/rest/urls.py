@@ -1,8 +1,8 @@
 """Routes of the records REST API, included under `rest/` by crm/urls.py.
 
 `<plural:...>` never matches the names other REST routes own (`metadata`, `open-api`, `batch`,
-`restore`, `docs`), so `/rest/metadata/...` and `/rest/open-api/...` reach their own views
-whatever the order of the includes.
+`restore`; the API page is `/rest/api-docs`, which no plural can be), so `/rest/metadata/...`
+and `/rest/open-api/...` reach their own views whatever the order of the includes.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from django.urls import path, register_converter
 
 from records.rest import views
 
-RESERVED = ("metadata", "open-api", "batch", "restore", "docs")
+RESERVED = ("metadata", "open-api", "batch", "restore")
 
 
 class PluralConverter:
-    regex = r"(?!(?:metadata|open-api|batch|restore|docs)(?:/|$))[A-Za-z][A-Za-z0-9]*"
+    regex = r"(?!(?:metadata|open-api|batch|restore)(?:/|$))[A-Za-z][A-Za-z0-9]*"
 
     def to_python(self, value: str) -> str:
         return value

@@ -279,3 +279,18 @@ def test_date_times_outside_years_1_to_9999_in_utc_are_refused(rest: Rest) -> No
     status, body = rest.post("/rest/tasks", {"title": "t", "dueAt": "0001-01-01T01:00:00-01:00"})
     assert status == 201, body
     assert body["data"]["createTask"]["dueAt"].startswith("0001-01-01T02:00:00")
+
+
+def test_an_object_named_docs_is_documented_and_answers(rest: Rest) -> None:
+    """The API page is /rest/api-docs, so `docs` stays free for an object's plural."""
+    status, body = rest.post("/rest/metadata/objects", {
+        "nameSingular": "doc", "namePlural": "docs", "labelSingular": "Doc",
+        "labelPlural": "Docs"})  # fmt: skip
+    assert status == 201, body
+    doc = fetch(rest)
+    assert {"/rest/docs", "/rest/docs/{id}"} <= set(doc["paths"])
+    status, created = rest.post("/rest/docs", {"name": "Read me"})
+    assert status == 201, created
+    status, listing = rest.get("/rest/docs")
+    assert status == 200 and listing["data"]["docs"][0]["name"] == "Read me", listing
+    validator(doc, "/rest/docs", "get", "200").validate(listing)
