@@ -95,12 +95,15 @@ SELECT json_build_object(
 
 
 def default_role_key(principal: Principal) -> str | None:
+    """The standard role of a caller without an assignment (None: no rights at all)."""
     if principal.api_key is not None:
         return "admin"
     if principal.role == MembershipRole.ADMIN:
         return "admin"
     if principal.role == MembershipRole.MEMBER:
         return "member"
+    if principal.role == "guest":  # a membership kind the accounts side may add
+        return "guest"
     return None
 
 
