@@ -66,7 +66,7 @@ PG_DIR := bench/postgraphile
 PG_STAMP := $(PG_DIR)/node_modules/.installed
 
 $(PG_STAMP): $(PG_DIR)/package-lock.json
-	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make bench needs Node.js (20) and npm for PostGraphile: apt-get install nodejs npm" >&2; exit 1; }
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "make bench needs Node.js and npm for PostGraphile 4: apt-get install nodejs npm" >&2; exit 1; }
 	cd $(PG_DIR) && npm ci --no-audit --no-fund
 	touch $@
 
