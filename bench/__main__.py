@@ -69,18 +69,22 @@ def main() -> int:
     print(describe_machine())
     start = time.perf_counter()
     for name in args.names or list(benchmarks):
-        print(f"== {name}")
-        benchmarks[name](
-            repeat=args.repeat,
-            rows=args.rows,
-            workspaces=args.workspaces,
-            companies=args.companies,
-            people=args.people,
-            duration=args.duration,
-            question_duration=args.question_duration,
-            concurrency=args.concurrency,
-            client=args.client,
-        )
+        print(f"== {name}", flush=True)
+        try:
+            benchmarks[name](
+                repeat=args.repeat,
+                rows=args.rows,
+                workspaces=args.workspaces,
+                companies=args.companies,
+                people=args.people,
+                duration=args.duration,
+                question_duration=args.question_duration,
+                concurrency=args.concurrency,
+                client=args.client,
+            )
+        except RuntimeError as error:  # a missing tool, a server that did not start, a mismatch
+            print(f"bench {name} stopped: {error}", file=sys.stderr)
+            return 1
     print(f"all done in {time.perf_counter() - start:.0f} s; {describe_machine()}")
     return 0
 
