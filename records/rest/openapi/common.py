@@ -60,21 +60,33 @@ SECURITY_SCHEMES: dict[str, Any] = {
 }
 
 
+# Answered by the web server in front of the application (gunicorn), in HTML.
+URI_TOO_LONG: dict[str, Any] = {
+    "description": "The request line is longer than the web server accepts (about 4 KB): "
+    "send long filters in fewer characters.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
 def error_responses(*statuses: int) -> dict[str, Any]:
-    return {
+    responses: dict[str, Any] = {
         str(status): {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
         for status in sorted({401, 403, 429, *statuses})
     }
+    responses["414"] = {"$ref": "#/components/responses/UriTooLong"}
+    return responses
 
 
 def response_components() -> dict[str, Any]:
-    return {
+    components: dict[str, Any] = {
         name: {
             "description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
         for name, description in ERROR_RESPONSES.values()
     }
+    components["UriTooLong"] = URI_TOO_LONG
+    return components
 
 
 def json_content(schema: dict[str, Any]) -> dict[str, Any]:
