@@ -119,12 +119,13 @@ def same_records(what: str, ours: Any, theirs: Any, floor: Any) -> None:
 
 
 def first_difference(a: Any, b: Any) -> tuple[str, str]:
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+    """The first records that differ (whole records, for context), or the lengths."""
+    if isinstance(a, list) and isinstance(b, list):
         for x, y in zip(a, b, strict=False):
             if x != y:
-                return first_difference(x, y)
-        return f"{len(a)} items", f"{len(b)} items"
-    return repr(a)[:300], repr(b)[:300]
+                return repr(x)[:500], repr(y)[:500]
+        return f"{len(a)} records", f"{len(b)} records"
+    return repr(a)[:500], repr(b)[:500]
 
 
 def _json_body(query: str, variables: dict[str, Any] | None = None) -> bytes:
@@ -139,11 +140,15 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
     schema, dsn = c.schema, c.dsn
     ours_h, theirs_h = c.headers, {"Content-Type": "application/json"}
 
+    def request(bodies: list[bytes], headers: dict[str, str]) -> HttpRequest:
+        variants = tuple(bodies) if len(bodies) > 1 else ()  # one body: wrk sends it as is
+        return HttpRequest("POST", "/graphql", bodies[0], tuple(headers.items()), variants)
+
     def ours(bodies: list[bytes]) -> HttpRequest:
-        return HttpRequest("POST", "/graphql", bodies[0], tuple(ours_h.items()), tuple(bodies))
+        return request(bodies, ours_h)
 
     def theirs(bodies: list[bytes]) -> HttpRequest:
-        return HttpRequest("POST", "/graphql", bodies[0], tuple(theirs_h.items()), tuple(bodies))
+        return request(bodies, theirs_h)
 
     def floor_text(statement: sql.Composable) -> str:
         with psycopg.connect(dsn, autocommit=True) as conn:
