@@ -44,10 +44,10 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     401: ("Unauthenticated", "No bearer token, or an invalid, expired or revoked one."),
     403: ("Forbidden", "The token's workspace is not the host's, or the role does not allow it."),
     404: ("NotFound", "No such record, object or field in the caller's workspace."),
+    # Any method a path does not list (with `Allow`), so no operation lists it.
     405: ("MethodNotAllowed", "The path does not answer this method."),
-    409: ("Conflict", "A unique value is already taken (CONFLICT)."),
+    409: ("Conflict", "A unique value is already taken, or a restricting relation (CONFLICT)."),
     413: ("PayloadTooLarge", "The request body is larger than the server accepts."),
-    422: ("UnprocessableEntity", "The body is valid JSON of the wrong shape."),
     429: ("TooManyRequests", "Too many requests; retry later."),
 }
 

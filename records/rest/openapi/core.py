@@ -173,7 +173,7 @@ def object_paths(obj: ObjectModel) -> dict[str, Any]:
                         "required": ["data"],
                     }),
                 }},
-                404,
+                404, 409,
                 parameters=[query_parameter(
                     "soft_delete", {"type": "boolean", "default": True},
                     "false destroys the record instead of marking it deleted.",
@@ -223,7 +223,7 @@ def object_paths(obj: ObjectModel) -> dict[str, Any]:
             "patch": op(
                 f"restoreMany{Plural}", f"Restore deleted {obj.label_plural or Plural}",
                 {"200": data_response("The restored records.", {f"restore{Plural}": records})},
-                404,
+                404, 409,
                 parameters=[
                     _filter("Which deleted records to restore (with or instead of ids)."),
                     _depth(0),
@@ -239,7 +239,7 @@ def object_paths(obj: ObjectModel) -> dict[str, Any]:
             "patch": op(
                 f"restoreOne{Singular}", f"Restore one deleted {label}",
                 {"200": data_response("The restored record.", {f"restore{Singular}": record})},
-                404,
+                404, 409,
                 parameters=[_depth()],
             ),
         },
