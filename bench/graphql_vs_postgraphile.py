@@ -201,8 +201,10 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
         their_data = _graphql(c.theirs, their_body, theirs_h, "PostGraphile")
         floor_data = _floor(dsn, floor)
         records = q.filtered_records(ours_data)
-        same_records(f"filtered list, page {page_number}", records, q.filtered_records(their_data),
-              q.filtered_records(floor_data))  # fmt: skip
+        same_records(
+            f"filtered list, page {page_number}", records,
+            q.filtered_records(their_data), q.filtered_records(floor_data),
+        )  # fmt: skip
         if len(records[0]) != q.PAGE_SIZE:
             raise RuntimeError(
                 f"filtered list, page {page_number}: expected {q.PAGE_SIZE} companies, "
@@ -233,7 +235,7 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
         lambda: _floor(dsn, floor),
     ):
         data = run()
-        created = [v for v in data.values()]
+        created = list(data.values())
         count = len(created[0]) if len(created) == 1 else len(created)
         if count != len(rows):
             raise Mismatch(f"creates: {count} records answered, {len(rows)} sent")
