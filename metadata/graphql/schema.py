@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from crm.errors import BadUserInput
 from crm.graphql.scalars import JSON
 from crm.graphql.view import GraphQLContext
+from metadata.field_types.operators import has_nul
 from metadata.graphql.types import (
     CursorPaging,
     Field,
@@ -287,6 +288,8 @@ def data_model_change(input_type: type[graphene.InputObjectType], output: type[g
 
     def resolve(_root: Any, info: Any, input: Any) -> Any:
         require_data_model(info)
+        if has_nul(input):  # PostgreSQL text cannot hold it (it was a 500)
+            raise BadUserInput("Text values cannot contain the NUL character (\\u0000).")
         return change(input)
 
     return graphene.Field(
