@@ -19,9 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
-import uuid
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -41,11 +39,10 @@ from bench.load import (
     sql_load,
 )
 from bench.report import save
-from bench.seed import seed_workspace
+from bench.seed import seed_workspace, temporary_workspace
 from bench.servers import WORKERS, gunicorn, http_post
 from crm.schemas import use_public
 from workspaces.services.api_keys import create_api_key
-from workspaces.services.workspaces import create_workspace, delete_workspace
 
 PAGE_SIZE = 60
 PEOPLE_PER_COMPANY = 10
@@ -201,14 +198,8 @@ def run(
     if companies < PAGE_SIZE or people < 1:
         raise ValueError(f"need at least {PAGE_SIZE} companies and some people")
     total_start = time.perf_counter()
-    use_public()
-    workspace = create_workspace(f"bench-gql-{uuid.uuid4().hex[:10]}", "Bench GraphQL")
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-gql-") as tmp:
-            _run(workspace, Path(tmp), companies, people, duration, concurrency, client)
-    finally:
-        use_public()
-        delete_workspace(workspace)
+    with temporary_workspace("bench-gql", "Bench GraphQL") as (workspace, tmp):
+        _run(workspace, tmp, companies, people, duration, concurrency, client)
     print(f"  total {time.perf_counter() - total_start:.0f} s (workspace created and deleted)")
 
 

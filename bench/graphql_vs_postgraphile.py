@@ -24,9 +24,7 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +40,7 @@ from bench import questions as q
 from bench.graphql_list_page import floor_sql
 from bench.load import HttpRequest, Load, PythonClient, WrkClient, conninfo, cpu_busy, sql_load
 from bench.report import save
-from bench.seed import seed_workspace
+from bench.seed import seed_workspace, temporary_workspace
 from bench.servers import (
     POSTGRAPHILE_DIR,
     WORKERS,
@@ -54,7 +52,6 @@ from bench.servers import (
 )
 from crm.schemas import use_public
 from workspaces.services.api_keys import create_api_key
-from workspaces.services.workspaces import create_workspace, delete_workspace
 
 BY_ID_PEOPLE = 100  # people asked for in turn by the by-id question
 CHECKED_BY_ID = 10  # of which checked against each other before timing
@@ -308,14 +305,8 @@ def run(
     if client == "wrk" and shutil.which("wrk") is None:
         raise RuntimeError("--client wrk: wrk is not installed (apt-get install wrk)")
     total_start = time.perf_counter()
-    use_public()
-    workspace = create_workspace(f"bench-vs-{uuid.uuid4().hex[:10]}", "Bench versus")
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-vs-") as tmp:
-            _run(workspace, Path(tmp), companies, people, question_duration, concurrency, client)
-    finally:
-        use_public()
-        delete_workspace(workspace)
+    with temporary_workspace("bench-vs", "Bench versus") as (workspace, tmp):
+        _run(workspace, tmp, companies, people, question_duration, concurrency, client)
     print(f"  total {time.perf_counter() - total_start:.0f} s (workspace created and deleted)")
 
 

@@ -12,12 +12,20 @@ average.
 
 from __future__ import annotations
 
+import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
 from psycopg import sql
+
+from crm.schemas import use_public
+from workspaces.services.workspaces import create_workspace, delete_workspace
 
 COMPANY_WORDS = (
     "Acme", "Northwind", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark",
@@ -217,3 +225,16 @@ def seed_workspace(
         if vacuum
     )
     return SeedResult(companies, people, companies_s, people_s, analyze_s)
+
+
+@contextmanager
+def temporary_workspace(prefix: str, name: str) -> Iterator[tuple[Any, Path]]:
+    """A fresh workspace and a scratch folder, both removed afterwards, whatever happens."""
+    use_public()
+    workspace = create_workspace(f"{prefix}-{uuid.uuid4().hex[:10]}", name)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp:
+            yield workspace, Path(tmp)
+    finally:
+        use_public()
+        delete_workspace(workspace)
