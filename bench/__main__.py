@@ -82,7 +82,8 @@ def main() -> int:
                 concurrency=args.concurrency,
                 client=args.client,
             )
-        except RuntimeError as error:  # a missing tool, a server that did not start, a mismatch
+        # A missing tool, a server that did not start, a mismatch, sizes it cannot run with.
+        except (RuntimeError, ValueError) as error:
             print(f"bench {name} stopped: {error}", file=sys.stderr)
             return 1
     print(f"all done in {time.perf_counter() - start:.0f} s; {describe_machine()}")
