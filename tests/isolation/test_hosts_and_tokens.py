@@ -1,6 +1,7 @@
 """Workspace isolation at the foundation: a credential of A reaches nothing of B.
 
-Later surfaces (GraphQL, metadata API, REST) add their cases to the isolation suite.
+The other modules of this package cover each surface built on top (GraphQL, metadata, REST,
+roles, accounts, SSO).
 """
 
 from __future__ import annotations
