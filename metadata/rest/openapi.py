@@ -237,4 +237,4 @@ def build_metadata() -> dict[str, Any]:
 @cache
 def metadata_document_json() -> bytes:
     """The same for every workspace: built once per process."""
-    return orjson.dumps(build_metadata(), option=orjson.OPT_INDENT_2)
+    return orjson.dumps(build_metadata())

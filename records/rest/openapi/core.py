@@ -331,6 +331,4 @@ _cache = DocumentCache(settings.GRAPHQL_SCHEMA_CACHE_SIZE)
 
 def core_document_json(model: WorkspaceModel) -> bytes:
     """The core document as JSON, built once per data model (fingerprint)."""
-    return _cache.get_or_build(
-        model.fingerprint, lambda: orjson.dumps(build_core(model), option=orjson.OPT_INDENT_2)
-    )
+    return _cache.get_or_build(model.fingerprint, lambda: orjson.dumps(build_core(model)))
