@@ -81,7 +81,10 @@ def record_schema(model: WorkspaceModel, obj: ObjectModel) -> dict[str, Any]:
         "type": "object",
         "description": obj.description or obj.label_singular,
         "properties": properties,
+        # Fields the caller's role may not read are left out, so only the id is sure to be
+        # there; nothing else ever is.
         "required": ["id"],
+        "additionalProperties": False,
     }
 
 
