@@ -243,6 +243,8 @@ GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 10_000)
 # schemas (per data-model fingerprint).
 METADATA_CACHE_SIZE = env_int("METADATA_CACHE_SIZE", 1000)
 GRAPHQL_SCHEMA_CACHE_SIZE = env_int("GRAPHQL_SCHEMA_CACHE_SIZE", 64)
+# Compiled read statements per process (records/graphql/statements.py); 0 turns it off.
+GRAPHQL_STATEMENT_CACHE_SIZE = env_int("GRAPHQL_STATEMENT_CACHE_SIZE", 512)
 
 # Workspace GraphQL limits: page sizes, nesting depth, create-many batch size, query cost.
 GRAPHQL_DEFAULT_PAGE_SIZE = env_int("GRAPHQL_DEFAULT_PAGE_SIZE", 60)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest
 
 from crm.errors import ApiError, Forbidden, Unauthenticated, WorkspaceSuspended
@@ -41,10 +47,103 @@ def workspace_for_host(host: str) -> Workspace | None:
     return domain.tenant if domain is not None else None
 
 
+# Authentication runs on every request, so its two lookups are written out in SQL once (the
+# ORM would build the same statement again each time, which costs more than running it). The
+# tables are qualified by the public schema: the answer does not depend on the search_path.
+
+
+def _table(model: type[Model]) -> str:
+    quote = connection.ops.quote_name
+    return f"{quote(settings.PUBLIC_SCHEMA_NAME)}.{quote(model._meta.db_table)}"
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+def _instances(row: Sequence[Any], *models: type[Model]) -> list[Model]:
+    """The row split into one instance per model, in the order of the selected columns."""
+    found: list[Model] = []
+    start = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        values = row[start : start + len(fields)]
+        found.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+        start += len(fields)
+    return found
+
+
+@cache
+def _api_key_sql() -> str:
+    return (
+        f"SELECT {_columns(ApiKey, 'k')}, {_columns(Workspace, 'w')} "
+        f"FROM {_table(ApiKey)} AS k JOIN {_table(Workspace)} AS w ON w.id = k.workspace_id "
+        "WHERE k.id = %s"
+    )
+
+
+@cache
+def _membership_sql() -> str:
+    # The membership with its user and workspace, only while the token's sign-in (family) is
+    # live and the user active.
+    return (
+        f"SELECT {_columns(Membership, 'm')}, {_columns(User, 'u')}, {_columns(Workspace, 'w')} "
+        f"FROM {_table(Membership)} AS m JOIN {_table(User)} AS u ON u.id = m.user_id "
+        f"JOIN {_table(Workspace)} AS w ON w.id = m.workspace_id "
+        "WHERE m.user_id = %s AND m.workspace_id = %s AND u.is_active AND EXISTS ("
+        f"SELECT 1 FROM {_table(TokenFamily)} AS f WHERE f.id = %s AND f.user_id = m.user_id "
+        "AND f.workspace_id = m.workspace_id AND f.revoked_at IS NULL) "
+        "LIMIT 1"
+    )
+
+
+def find_api_key(raw: str) -> ApiKey | None:
+    """The usable API key that `raw` is, with its workspace, in one statement; None for
+    anything else (unknown, wrong secret, revoked, expired). The same checks as
+    workspaces.services.api_keys.find_api_key."""
+    body = raw.removeprefix(api_keys.KEY_PREFIX)
+    key_hex, sep, secret = body.partition("_")
+    if not sep or len(key_hex) != 32:
+        return None
+    try:
+        key_id = uuid.UUID(hex=key_hex)
+    except ValueError:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_api_key_sql(), [key_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    api_key, workspace = _instances(row, ApiKey, Workspace)
+    assert isinstance(api_key, ApiKey) and isinstance(workspace, Workspace)
+    if not hmac.compare_digest(api_key.secret_hash, api_keys._hash(secret)):
+        return None
+    if not api_key.is_usable():
+        return None
+    api_key.workspace = workspace
+    return api_key
+
+
+def find_membership(user_id: uuid.UUID, workspace_id: uuid.UUID,
+                    family_id: uuid.UUID) -> Membership | None:  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_membership_sql(), [user_id, workspace_id, family_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    membership, user, workspace = _instances(row, Membership, User, Workspace)
+    assert isinstance(membership, Membership)
+    assert isinstance(user, User) and isinstance(workspace, Workspace)
+    membership.user = user
+    membership.workspace = workspace
+    return membership
+
+
 def authenticate_bearer(raw: str) -> Principal:
     """The principal a bearer token stands for; raises Unauthenticated when it stands for none."""
     if api_keys.looks_like_api_key(raw):
-        api_key = api_keys.find_api_key(raw)
+        api_key = find_api_key(raw)
         if api_key is None:
             raise Unauthenticated("The API key is invalid, expired or revoked.")
         return Principal(workspace=api_key.workspace, api_key=api_key)
@@ -55,19 +154,7 @@ def authenticate_bearer(raw: str) -> Principal:
         family_uuid = uuid.UUID(claims.family_id or "")
     except ValueError:
         raise Unauthenticated("The access token names no workspace or sign-in.") from None
-    # One query: the membership, with the token's sign-in (family) still live.
-    live_family = TokenFamily.objects.filter(
-        id=family_uuid,
-        user_id=OuterRef("user_id"),
-        workspace_id=OuterRef("workspace_id"),
-        revoked_at__isnull=True,
-    )
-    membership = (
-        Membership.objects.select_related("user", "workspace")
-        .filter(user_id=user_uuid, workspace_id=workspace_uuid, user__is_active=True)
-        .filter(Exists(live_family))
-        .first()
-    )
+    membership = find_membership(user_uuid, workspace_uuid, family_uuid)
     if membership is None:
         raise Unauthenticated(
             "The access token is revoked, or its user is not a member of its workspace."

@@ -29,13 +29,32 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from psycopg import sql
 
 from crm.errors import ApiError
-from records.graphql import resolvers
+from records.graphql import resolvers, statements
 from records.graphql.caller import CallerModel
 from records.query.compiler import Compiler, Selection, json_object
 
 
 def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
                       operation_name: str | None, caller: CallerModel) -> bytes | None:  # fmt: skip
+    key = statements.cache_key(caller, document, operation_name, variables)
+    text = statements.cache.get(key, caller, document) if key is not None else None
+    fresh = text is None
+    if text is None:
+        compiled = compile_read(schema, document, variables, operation_name, caller)
+        if compiled is None:
+            return None
+        connection.ensure_connection()
+        text = compiled.as_string(connection.connection)
+    answer = run(text)
+    if answer is not None and fresh and key is not None:
+        statements.cache.put(key, caller, document, text)
+    return answer
+
+
+def compile_read(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
+                 operation_name: str | None, caller: CallerModel) -> sql.Composable | None:  # fmt: skip
+    """The one statement answering a read-only operation, or None when the fast path does
+    not handle it (or the caller may not read what it selects)."""
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY or schema.query_type is None:
         return None
@@ -79,7 +98,11 @@ def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: 
         return None
     if not pairs:
         return None
-    statement = sql.SQL("SELECT ({})::text").format(json_object(pairs))
+    return sql.SQL("SELECT ({})::text").format(json_object(pairs))
+
+
+def run(statement: str) -> bytes | None:
+    """The whole response for the compiled statement's JSON, or None if it failed."""
     try:
         # On failure the executor runs the operation again and reports the error in GraphQL's
         # form; inside a transaction a savepoint keeps the connection usable for it (outside

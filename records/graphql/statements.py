@@ -1,0 +1,124 @@
+"""Compiled read statements, kept so that a read asked again is not compiled again.
+
+Compiling a selection into SQL walks the whole document (each field's access check, names,
+columns, json_build_object pairs) and costs more Python time than the rest of a request. The
+same query with the same variables, asked by the same caller against the same metadata,
+always compiles into the same statement, so the statement text is kept in a bounded LRU.
+
+What a statement depends on, and how the key covers it:
+
+- the data model and the workspace: the metadata snapshot object (one per workspace and
+  metadata version; a data model or role change bumps the version, so the next request gets a
+  new snapshot and misses). The statement names its workspace's schema in every table;
+- the caller's rights (object, field and row-level permissions, "me"): the RolePermissions
+  object, cached per workspace version and caller;
+- the document (per schema and query text, from the document cache), the operation name and
+  the variables exactly as sent (JSON in the order received: the order of keys in an `orderBy`
+  object is meaningful);
+- the limits in settings the compiler applies (page sizes, depth, cost).
+
+Entries hold the snapshot, the permissions and the document they were compiled for and are
+served only when the request's are the very same objects, so an entry of workspace A (or of
+an older version, or of another caller) can never answer another request, whatever the key.
+Only statements that compiled and ran without error are kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from django.conf import settings
+from graphql import DocumentNode
+
+from metadata.snapshot import WorkspaceModel
+from permissions.services.resolve import RolePermissions
+from records.graphql.caller import CallerModel
+
+# Variables longer than this (as JSON) are not worth a cache entry.
+MAX_VARIABLES_BYTES = 16 * 1024
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    model: WorkspaceModel
+    permissions: RolePermissions
+    document: DocumentNode
+    statement: str
+
+
+class StatementCache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Key, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Key, caller: CallerModel, document: DocumentNode) -> str | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None:
+                return None
+            if (
+                entry.model is not caller.model
+                or entry.permissions is not caller.permissions
+                or entry.document is not document
+            ):
+                return None
+            self._items.move_to_end(key)
+            return entry.statement
+
+    def put(self, key: Key, caller: CallerModel, document: DocumentNode, statement: str) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = Entry(caller.model, caller.permissions, document, statement)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+cache = StatementCache(int(settings.GRAPHQL_STATEMENT_CACHE_SIZE))
+
+
+def cache_key(caller: CallerModel, document: DocumentNode, operation_name: str | None,
+              variables: dict[str, Any] | None) -> Key | None:  # fmt: skip
+    """The key of one read, or None when it is not worth keeping."""
+    try:
+        encoded = orjson.dumps(variables or {})
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    if len(encoded) > MAX_VARIABLES_BYTES:
+        return None
+    # The objects themselves are checked on every hit (StatementCache.get); their ids only
+    # spread the keys, and an entry keeps its objects alive, so no id is reused meanwhile.
+    return (
+        caller.model.schema,
+        id(caller.model),
+        id(caller.permissions),
+        id(document),
+        operation_name,
+        encoded,
+        _limits(),
+    )
+
+
+def _limits() -> tuple[int, ...]:
+    """The settings the compiler reads (page sizes, depth and cost caps)."""
+    return (
+        int(settings.GRAPHQL_DEFAULT_PAGE_SIZE),
+        int(settings.GRAPHQL_MAX_PAGE_SIZE),
+        int(settings.GRAPHQL_MAX_DEPTH),
+        int(settings.GRAPHQL_MAX_COST),
+    )
