@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models.expressions import RawSQL
 from psycopg import errors as pg_errors
 from psycopg import sql
 
@@ -17,6 +17,8 @@ from crm.errors import Conflict
 from crm.schemas import current_schema
 from metadata.errors import SchemaBusy
 from workspaces.models import Workspace
+
+NEXT_VERSION = RawSQL("nextval('public.workspace_metadata_version_seq')", [])
 
 
 @contextmanager
@@ -34,9 +36,9 @@ def schema_change() -> Iterator[str]:
                 # Two changes to one workspace queue up here instead of racing on metadata.
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [schema])
             yield schema
-            Workspace.objects.filter(schema_name=schema).update(
-                metadata_version=F("metadata_version") + 1
-            )
+            # From a sequence, not version + 1: a number is never reused after a rollback,
+            # so caches keyed by (workspace, version) cannot serve a model that never was.
+            Workspace.objects.filter(schema_name=schema).update(metadata_version=NEXT_VERSION)
     except OperationalError as exc:
         if isinstance(exc.__cause__, pg_errors.LockNotAvailable):
             raise SchemaBusy(

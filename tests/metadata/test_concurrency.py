@@ -71,7 +71,8 @@ def test_two_concurrent_changes_both_apply(
         use_workspace(committed_workspace)
         assert {"alpha", "beta"} <= set(columns_of(committed_workspace.schema_name, "rocket"))
         use_public()
-        assert Workspace.objects.get(id=committed_workspace.id).metadata_version == version + 2
+        # Two bumps, each a fresh number from the sequence.
+        assert Workspace.objects.get(id=committed_workspace.id).metadata_version >= version + 2
 
 
 def test_a_change_that_cannot_get_its_lock_fails_cleanly(
