@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     CONFLICT = "CONFLICT"
     WORKSPACE_SUSPENDED = "WORKSPACE_SUSPENDED"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
@@ -30,6 +31,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.WORKSPACE_SUSPENDED: 403,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.CONFLICT: 409,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.TOO_MANY_REQUESTS: 429,
@@ -80,6 +82,16 @@ class NotFound(ApiError):
     code = ErrorCode.NOT_FOUND
 
 
+class MethodNotAllowed(ApiError):
+    """A route asked with a method it does not answer; `allowed` goes into the Allow header."""
+
+    code = ErrorCode.METHOD_NOT_ALLOWED
+
+    def __init__(self, method: str, allowed: list[str] | tuple[str, ...]) -> None:
+        super().__init__(f"{method} is not allowed here; use {', '.join(allowed)}.")
+        self.allowed = tuple(allowed)
+
+
 class Conflict(ApiError):
     code = ErrorCode.CONFLICT
 
@@ -96,4 +108,6 @@ def error_response(error: ApiError) -> JsonResponse:
     response = JsonResponse(error.as_dict(), status=error.status)
     if error.code is ErrorCode.UNAUTHENTICATED:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
+    if isinstance(error, MethodNotAllowed):
+        response["Allow"] = ", ".join(error.allowed)
     return response

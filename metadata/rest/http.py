@@ -10,8 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from crm.errors import BadUserInput
-from crm.http import json_response
+from crm.errors import BadUserInput, MethodNotAllowed, error_response
 from workspaces.principal import Principal
 from workspaces.rest.auth import require_principal
 
@@ -19,15 +18,8 @@ Handler = Callable[..., HttpResponse]
 
 
 def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
-    """405 with `Allow`; the body's code is BAD_USER_INPUT, as the records routes answer."""
-    message = f"{request.method} is not allowed here; use {', '.join(allowed)}."
-    response = json_response(
-        {"statusCode": 405, "code": "BAD_USER_INPUT", "error": "BAD_USER_INPUT",
-         "message": message, "messages": [message]},
-        status=405,
-    )  # fmt: skip
-    response["Allow"] = ", ".join(allowed)
-    return response
+    """405 METHOD_NOT_ALLOWED with `Allow`, as the records routes answer."""
+    return error_response(MethodNotAllowed(str(request.method), allowed))
 
 
 def route(handlers: Mapping[str, Handler]) -> Handler:

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLInputObjectType
 
-from crm.errors import ApiError, BadUserInput, NotFound, error_response
+from crm.errors import ApiError, BadUserInput, MethodNotAllowed, NotFound, error_response
 from crm.http import json_response
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from records.graphql.caller import CallerModel, caller_model
@@ -28,16 +28,6 @@ from workspaces.principal import Principal
 from workspaces.rest.auth import require_principal
 
 PAGE_INFO = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
-
-
-class MethodNotAllowed(BadUserInput):
-    def __init__(self, request: HttpRequest, allowed: tuple[str, ...]) -> None:
-        super().__init__(f"{request.method} is not allowed here; use {', '.join(allowed)}.")
-        self.allowed = allowed
-
-    @property
-    def status(self) -> int:
-        return 405
 
 
 class Call:
@@ -127,9 +117,7 @@ def _view(allowed: tuple[str, ...]) -> Callable[[Callable[..., HttpResponse]], A
     def decorate(view: Callable[..., HttpResponse]) -> Any:
         def checked(request: HttpRequest, principal: Principal, **kwargs: Any) -> HttpResponse:
             if request.method not in allowed:
-                response = error_response(MethodNotAllowed(request, allowed))
-                response["Allow"] = ", ".join(allowed)
-                return response
+                return error_response(MethodNotAllowed(str(request.method), allowed))
             try:
                 return view(request, principal, **kwargs)
             except ApiError as error:

@@ -178,7 +178,7 @@ def test_conflicts_not_found_and_methods(rest: Rest) -> None:
             assert_error(status, body, 404, "NOT_FOUND")
 
     status, body = rest.call("put", "/rest/metadata/objects", {})
-    assert_error(status, body, 405, "BAD_USER_INPUT")
+    assert_error(status, body, 405, "METHOD_NOT_ALLOWED")
     response = rest.client.delete("/rest/metadata/fields")
     assert response.status_code == 405 and response["Allow"] == "GET, POST"
 

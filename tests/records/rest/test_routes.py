@@ -265,7 +265,7 @@ def test_wrong_methods_are_405_with_the_error_shape(rest: Rest) -> None:
         ("GET", "/rest/restore/people"),
     ]:
         error = rest.error(method, path, status=405)
-        assert error["code"] == "BAD_USER_INPUT" and method in error["message"]
+        assert error["code"] == "METHOD_NOT_ALLOWED" and method in error["message"]
 
 
 def test_bad_bodies(rest: Rest) -> None:
