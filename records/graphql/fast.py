@@ -11,6 +11,7 @@ the operation runs through the executor as usual, which reports errors in the no
 from __future__ import annotations
 
 import contextlib
+import uuid
 from functools import partial
 from typing import Any
 
@@ -36,19 +37,64 @@ from records.query.compiler import Compiler, Selection, json_object
 
 def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
                       operation_name: str | None, caller: CallerModel) -> bytes | None:  # fmt: skip
+    """The answer of a read-only operation from its one compiled statement, kept in the
+    statement cache by its exact variables and, for variables declared UUID, by their shape."""
     key = statements.cache_key(caller, document, operation_name, variables)
     text = statements.cache.get(key, caller, document) if key is not None else None
     fresh = text is None
+    names: list[str] = []
+    shape: statements.Key | None = None
+    if text is None and key is not None and variables:
+        names = statements.uuid_variables(document, operation_name, variables)
+        shape = statements.shape_key(key, variables, names) if names else None
+        template = statements.templates.get(shape, caller, document) if shape else None
+        values = _uuids(variables, names)
+        if template is not None and values is not None:
+            connection.ensure_connection()
+            text = statements.fill(template, values, connection.connection)
+            fresh = False
+    new_template: str | None = None
     if text is None:
         compiled = compile_read(schema, document, variables, operation_name, caller)
         if compiled is None:
             return None
         connection.ensure_connection()
         text = compiled.as_string(connection.connection)
+        if shape is not None and variables is not None:
+            new_template = _template(schema, document, variables, operation_name, caller,
+                                     names, text)  # fmt: skip
     answer = run(text)
     if answer is not None and fresh and key is not None:
         statements.cache.put(key, caller, document, text)
+    if answer is not None and new_template is not None and shape is not None:
+        statements.templates.put(shape, caller, document, new_template)
     return answer
+
+
+def _uuids(variables: dict[str, Any], names: list[str]) -> list[uuid.UUID] | None:
+    try:
+        return [uuid.UUID(str(variables[name])) for name in names]
+    except ValueError:
+        return None
+
+
+def _template(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any],
+              operation_name: str | None, caller: CallerModel, names: list[str],
+              text: str) -> str | None:  # fmt: skip
+    """The statement with its UUID variables as marks, checked against a compilation with
+    other UUIDs (statements.make_template)."""
+    values = _uuids(variables, names)
+    if values is None:
+        return None
+    probes = [uuid.uuid4() for _ in names]
+    probed = compile_read(
+        schema, document, {**variables, **{n: str(p) for n, p in zip(names, probes, strict=True)}},
+        operation_name, caller,
+    )  # fmt: skip
+    if probed is None:
+        return None
+    context = connection.connection
+    return statements.make_template(text, probed.as_string(context), values, probes, context)
 
 
 def compile_read(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,

@@ -25,14 +25,17 @@ Only statements that compiled and ran without error are kept.
 
 from __future__ import annotations
 
+import re
 import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.conf import settings
-from graphql import DocumentNode
+from graphql import DocumentNode, NamedTypeNode, NonNullTypeNode, get_operation_ast
+from psycopg import sql
 
 from metadata.snapshot import WorkspaceModel
 from permissions.services.resolve import RolePermissions
@@ -122,3 +125,75 @@ def _limits() -> tuple[int, ...]:
         int(settings.GRAPHQL_MAX_DEPTH),
         int(settings.GRAPHQL_MAX_COST),
     )
+
+
+# --- statements per variable shape ----------------------------------------------------------
+#
+# A record read by id (`person(filter: {id: {eq: $id}})`) is asked with a new id each time, so
+# the cache above would miss on every new record. Variables declared as `UUID` are therefore
+# also bound into a template: their values only ever become literals of the statement (the
+# compiler has no branch on a UUID's value), so the statement for one id is the statement for
+# any other with that literal replaced. This is checked, not assumed: a template is kept only
+# when compiling the same read with other (random) UUIDs gives the very same statement with
+# the literals replaced, and when every literal of those variables is accounted for.
+
+_MARK = re.compile("\x00([0-9]+)\x00")
+
+
+def uuid_variables(document: DocumentNode, operation_name: str | None,
+                   variables: dict[str, Any] | None) -> list[str]:  # fmt: skip
+    """Names of the operation's variables declared `UUID` / `UUID!` and given as a string."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or not variables:
+        return []
+    names: list[str] = []
+    for definition in operation.variable_definitions or ():
+        type_ = definition.type
+        if isinstance(type_, NonNullTypeNode):
+            type_ = type_.type
+        name = definition.variable.name.value
+        if isinstance(type_, NamedTypeNode) and type_.name.value == "UUID":
+            if isinstance(variables.get(name), str):
+                names.append(name)
+    return names
+
+
+def _forms(value: uuid.UUID, context: Any) -> list[str]:
+    """The ways a UUID becomes a literal in compiled SQL (as a uuid, as its text)."""
+    return [sql.Literal(value).as_string(context), sql.Literal(str(value)).as_string(context)]
+
+
+def make_template(real: str, probe: str, real_values: list[uuid.UUID],
+                  probe_values: list[uuid.UUID], context: Any) -> str | None:  # fmt: skip
+    """The statement with each variable's literals replaced by numbered marks, or None when
+    the two compilations differ in anything else (or a value is not found in the statement)."""
+    for index, (value, other) in enumerate(zip(real_values, probe_values, strict=True)):
+        found = False
+        for form, (literal, probe_literal) in enumerate(
+            zip(_forms(value, context), _forms(other, context), strict=True)
+        ):
+            mark = f"\x00{index * 2 + form}\x00"
+            found = found or literal in real
+            real = real.replace(literal, mark)
+            probe = probe.replace(probe_literal, mark)
+        if not found:
+            return None
+    return real if real == probe else None
+
+
+def fill(template: str, values: list[uuid.UUID], context: Any) -> str:
+    literals = [literal for value in values for literal in _forms(value, context)]
+    return _MARK.sub(lambda m: literals[int(m.group(1))], template)
+
+
+def shape_key(key: Key, variables: dict[str, Any], names: list[str]) -> Key | None:
+    """The key with the values of the UUID variables left out."""
+    shape = {name: (None if name in names else value) for name, value in variables.items()}
+    try:
+        encoded = orjson.dumps([names, shape])
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return (*key[:5], b"shape:" + encoded, *key[6:])
+
+
+templates = StatementCache(int(settings.GRAPHQL_STATEMENT_CACHE_SIZE))

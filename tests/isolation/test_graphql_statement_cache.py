@@ -19,8 +19,10 @@ QUERY = "query($n: String) { companies(filter: {name: {like: $n}}) { edges { nod
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     statements.cache.clear()
+    statements.templates.clear()
     yield
     statements.cache.clear()
+    statements.templates.clear()
 
 
 def names(data: dict[str, Any]) -> list[str]:
@@ -55,3 +57,17 @@ def test_an_entry_of_a_is_refused_for_b_even_under_the_same_key(api: Api, api_b:
     # Put A's statement under B's key: B's request must not use it.
     statements.cache._items[key_b] = entry_a
     assert names(api_b.gql(QUERY, {"n": "Secret%"})) == []
+
+
+def test_a_read_by_id_template_of_a_never_reads_b(api: Api, api_b: Api) -> None:
+    by_id = "query($id: UUID!) { company(filter: {id: {eq: $id}}) { name } }"
+    a_ids = [api.gql(CREATE, {"d": {"name": f"A{i}"}})["createCompany"]["id"] for i in range(2)]
+    b_id = api_b.gql(CREATE, {"d": {"name": "B0"}})["createCompany"]["id"]
+    assert api.gql(by_id, {"id": a_ids[0]})["company"] == {"name": "A0"}
+    assert api.gql(by_id, {"id": a_ids[1]})["company"] == {"name": "A1"}  # from A's template
+    # B, with the same data model and document: its own statement, its own schema.
+    assert api_b.gql(by_id, {"id": a_ids[0]})["company"] is None
+    assert api_b.gql(by_id, {"id": b_id})["company"] == {"name": "B0"}
+    assert api.gql(by_id, {"id": b_id})["company"] is None
+    schemas = {entry.model.schema for entry in statements.templates._items.values()}
+    assert schemas == {api.workspace.workspace.schema_name, api_b.workspace.workspace.schema_name}

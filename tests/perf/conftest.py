@@ -22,6 +22,7 @@ def fresh_caches() -> Iterator[None]:
         resolve.cache.clear()
         snapshot._cache.clear()
         statements.cache.clear()
+        statements.templates.clear()
 
     clear()
     yield

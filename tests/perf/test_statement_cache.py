@@ -4,9 +4,11 @@ request: a metadata change, a role change, a revoked API key, a signed-out token
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from records.graphql import fast, statements
@@ -174,3 +176,56 @@ def test_settings_the_compiler_reads_are_part_of_the_key(api: Api, settings: Any
     assert api.gql(query)["companies"]["totalCount"] == 0
     settings.GRAPHQL_MAX_PAGE_SIZE = 100
     assert code(api.errors(query)[0]) == "BAD_USER_INPUT"
+
+
+BY_ID = "query($id: UUID!) { company(filter: {id: {eq: $id}}) { id name } }"
+
+
+def test_a_read_by_id_is_compiled_once_for_every_id(api: Api, compiles: list[int]) -> None:
+    ids = {
+        name: api.gql(CREATE, {"d": {"name": name}})["createCompany"]["id"]
+        for name in ("Acme", "Beta", "Gamma")
+    }
+    for name, id_ in ids.items():
+        assert api.gql(BY_ID, {"id": id_})["company"] == {"id": id_, "name": name}
+    # The first id compiles twice (its statement, and once more with another UUID to check
+    # that only the literal changes); the other ids only bind theirs.
+    assert len(compiles) == 2
+    assert len(statements.templates) == 1
+    # Any spelling of a UUID is the same id; an unknown one is no record; a bad one an error.
+    assert api.gql(BY_ID, {"id": ids["Beta"].upper()})["company"]["name"] == "Beta"
+    assert api.gql(BY_ID, {"id": str(uuid.uuid4())})["company"] is None
+    assert code(api.errors(BY_ID, {"id": "not-a-uuid"})[0]) in {
+        "BAD_USER_INPUT",
+        "GRAPHQL_VALIDATION_FAILED",
+    }
+    assert len(compiles) == 2
+
+
+def test_equal_uuid_variables_are_not_mistaken_for_one(api: Api) -> None:
+    a = api.gql(CREATE, {"d": {"name": "Acme"}})["createCompany"]["id"]
+    b = api.gql(CREATE, {"d": {"name": "Beta"}})["createCompany"]["id"]
+    query = (
+        "query($a: UUID!, $b: UUID!) { x: company(filter: {id: {eq: $a}}) { name } "
+        "y: company(filter: {id: {eq: $b}}) { name } }"
+    )
+    for first, second in [(a, a), (a, b), (b, a), (b, b), (a, b)]:
+        data = api.gql(query, {"a": first, "b": second})
+        expected = {a: "Acme", b: "Beta"}
+        assert data == {"x": {"name": expected[first]}, "y": {"name": expected[second]}}
+
+
+def test_a_template_is_refused_when_the_probe_compiles_differently() -> None:
+    real_id, probe_id = uuid.uuid4(), uuid.uuid4()
+    real = f"SELECT 1 WHERE id = '{real_id.hex}'::uuid LIMIT 1"
+    same = f"SELECT 1 WHERE id = '{probe_id.hex}'::uuid LIMIT 1"
+    other = f"SELECT 1 WHERE id = '{probe_id.hex}'::uuid LIMIT 2"
+    with connection.cursor() as cursor:
+        context = cursor.cursor
+        template = statements.make_template(real, same, [real_id], [probe_id], context)
+        assert template is not None
+        new = uuid.uuid4()
+        assert statements.fill(template, [new], context) == real.replace(real_id.hex, new.hex)
+        assert statements.make_template(real, other, [real_id], [probe_id], context) is None
+        # A value that is not in the statement at all gives no template either.
+        assert statements.make_template(same, same, [real_id], [probe_id], context) is None
