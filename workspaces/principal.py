@@ -117,7 +117,7 @@ def find_api_key(raw: str) -> ApiKey | None:
         return None
     api_key, workspace = _instances(row, ApiKey, Workspace)
     assert isinstance(api_key, ApiKey) and isinstance(workspace, Workspace)
-    if not hmac.compare_digest(api_key.secret_hash, api_keys._hash(secret)):
+    if not hmac.compare_digest(api_key.secret_hash, api_keys.hash_secret(secret)):
         return None
     if not api_key.is_usable():
         return None

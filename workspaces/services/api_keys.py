@@ -23,7 +23,7 @@ class IssuedApiKey:
     secret: str  # the whole key, as the caller sends it; never stored
 
 
-def _hash(secret: str) -> str:
+def hash_secret(secret: str) -> str:
     # The secret is 256 random bits, so a fast hash is enough: no dictionary can guess it,
     # and checking a key on every request must stay cheap.
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -51,7 +51,7 @@ def create_api_key(
         id=key_id,
         workspace=workspace,
         name=name,
-        secret_hash=_hash(secret),
+        secret_hash=hash_secret(secret),
         expires_at=expires_at,
     )
     return IssuedApiKey(api_key=api_key, secret=f"{KEY_PREFIX}{key_id.hex}_{secret}")
@@ -78,7 +78,7 @@ def find_api_key(raw: str) -> ApiKey | None:
     except ValueError:
         return None
     api_key = ApiKey.objects.select_related("workspace").filter(id=key_id).first()
-    if api_key is None or not hmac.compare_digest(api_key.secret_hash, _hash(secret)):
+    if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
         return None
     if not api_key.is_usable():
         return None
