@@ -8,8 +8,6 @@ schemas.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import orjson
 from django.conf import settings
 
+from crm.lru import LRU
 from metadata.field_types.base import FieldSpec, FieldType
 from metadata.field_types.registry import get_field_type
 from metadata.field_types.relation import MANY_TO_MANY, MANY_TO_ONE, ONE_TO_MANY, join_column
@@ -184,32 +183,7 @@ def _fingerprint(objects: Mapping[str, ObjectModel]) -> str:
     return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-class _Cache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, int], WorkspaceModel] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int]) -> WorkspaceModel | None:
-        with self._lock:
-            model = self._items.get(key)
-            if model is not None:
-                self._items.move_to_end(key)
-            return model
-
-    def put(self, key: tuple[str, int], model: WorkspaceModel) -> None:
-        with self._lock:
-            self._items[key] = model
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_cache = _Cache(settings.METADATA_CACHE_SIZE)
+_cache: LRU[tuple[str, int], WorkspaceModel] = LRU(settings.METADATA_CACHE_SIZE)
 
 
 def for_workspace(workspace: Any) -> WorkspaceModel:

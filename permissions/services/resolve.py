@@ -18,8 +18,6 @@ public schema (member management) get the same answer.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 from psycopg import sql
 
+from crm.lru import LRU
 from workspaces.models import MembershipRole
 from workspaces.principal import Principal
 
@@ -154,32 +153,9 @@ def from_json(data: Mapping[str, Any]) -> RolePermissions:
     )
 
 
-class _Cache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], RolePermissions] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> RolePermissions | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: RolePermissions) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-cache = _Cache(int(getattr(settings, "PERMISSIONS_CACHE_SIZE", 4096)))
+cache: LRU[tuple[Any, ...], RolePermissions] = LRU(
+    int(getattr(settings, "PERMISSIONS_CACHE_SIZE", 4096))
+)
 
 
 def cache_key(principal: Principal) -> tuple[Any, ...]:

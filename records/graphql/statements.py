@@ -26,9 +26,7 @@ Only statements that compiled and ran without error are kept.
 from __future__ import annotations
 
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +35,7 @@ from django.conf import settings
 from graphql import DocumentNode, NamedTypeNode, NonNullTypeNode, get_operation_ast
 from psycopg import sql
 
+from crm.lru import LRU
 from metadata.snapshot import WorkspaceModel
 from permissions.services.resolve import RolePermissions
 from records.graphql.caller import CallerModel
@@ -56,40 +55,41 @@ class Entry:
 
 
 class StatementCache:
+    """Entries are served only to the very snapshot, permissions and document they were
+    compiled for: a metadata or role change misses, and no workspace gets another's entry."""
+
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Key, Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LRU[Key, Entry] = LRU(size)
+
+    @property
+    def size(self) -> int:
+        return self._entries.size
+
+    @size.setter
+    def size(self, value: int) -> None:
+        self._entries.size = value
 
     def get(self, key: Key, caller: CallerModel, document: DocumentNode) -> str | None:
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is None:
-                return None
-            if (
-                entry.model is not caller.model
-                or entry.permissions is not caller.permissions
-                or entry.document is not document
-            ):
-                return None
-            self._items.move_to_end(key)
-            return entry.statement
+        entry = self._entries.get(key)
+        if entry is None or (
+            entry.model is not caller.model
+            or entry.permissions is not caller.permissions
+            or entry.document is not document
+        ):
+            return None
+        return entry.statement
 
     def put(self, key: Key, caller: CallerModel, document: DocumentNode, statement: str) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[key] = Entry(caller.model, caller.permissions, document, statement)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._entries.put(key, Entry(caller.model, caller.permissions, document, statement))
+
+    def items(self) -> list[tuple[Key, Entry]]:
+        return self._entries.items()
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._entries)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._entries.clear()
 
 
 cache = StatementCache(int(settings.GRAPHQL_STATEMENT_CACHE_SIZE))

@@ -39,7 +39,7 @@ def test_the_same_read_in_a_and_b_answers_from_each_own_workspace(api: Api, api_
     # Two entries, each naming only its own workspace's schema.
     schema_a = api.workspace.workspace.schema_name
     schema_b = api_b.workspace.workspace.schema_name
-    kept = list(statements.cache._items.values())
+    kept = list([entry for _, entry in statements.cache.items()])
     assert len(kept) == 2
     by_schema = {entry.model.schema: entry.statement for entry in kept}
     assert f'"{schema_a}".' in by_schema[schema_a] and f'"{schema_b}".' not in by_schema[schema_a]
@@ -51,11 +51,11 @@ def test_an_entry_of_a_is_refused_for_b_even_under_the_same_key(api: Api, api_b:
     compiled for: a key collision (or a forged key) still cannot hand A's statement to B."""
     api.gql(CREATE, {"d": {"name": "Secret of A"}})
     assert names(api.gql(QUERY, {"n": "Secret%"})) == ["Secret of A"]
-    ((key_a, entry_a),) = statements.cache._items.items()
+    ((key_a, entry_a),) = statements.cache.items()
     assert names(api_b.gql(QUERY, {"n": "Secret%"})) == []
-    key_b = next(k for k in statements.cache._items if k != key_a)
+    key_b = next(k for k, _ in statements.cache.items() if k != key_a)
     # Put A's statement under B's key: B's request must not use it.
-    statements.cache._items[key_b] = entry_a
+    statements.cache._entries.put(key_b, entry_a)
     assert names(api_b.gql(QUERY, {"n": "Secret%"})) == []
 
 
@@ -69,5 +69,5 @@ def test_a_read_by_id_template_of_a_never_reads_b(api: Api, api_b: Api) -> None:
     assert api_b.gql(by_id, {"id": a_ids[0]})["company"] is None
     assert api_b.gql(by_id, {"id": b_id})["company"] == {"name": "B0"}
     assert api.gql(by_id, {"id": b_id})["company"] is None
-    schemas = {entry.model.schema for entry in statements.templates._items.values()}
+    schemas = {entry.model.schema for entry in (entry for _, entry in statements.templates.items())}
     assert schemas == {api.workspace.workspace.schema_name, api_b.workspace.workspace.schema_name}

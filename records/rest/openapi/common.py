@@ -3,12 +3,11 @@ security scheme, the error responses, and a bounded cache of generated documents
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from crm.errors import ErrorCode
+from crm.lru import LRU
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -155,27 +154,17 @@ class DocumentCache:
     recently used first out: workspaces with the same data model share one document."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._documents: LRU[str, bytes] = LRU(size)
 
     def get_or_build(self, key: str, build: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        built = build()
-        with self._lock:
-            self._items[key] = built
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return built
+        found = self._documents.get(key)
+        if found is None:
+            found = build()
+            self._documents.put(key, found)
+        return found
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._documents)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._documents.clear()
