@@ -354,8 +354,9 @@ def merge_many(
     obj = model.object(object_name)
     with transaction.atomic():
         survivor = merge.merge_records(
-            model, obj, ids, conflictPriorityIndex, actor=_actor(info), access=_access(info, obj)
-        )
+            model, obj, ids, conflictPriorityIndex, actor=_actor(info),
+            access=_access(info, obj), access_for=_caller(info).access,
+        )  # fmt: skip
         result = read_ids(info, object_name, [survivor], many=False)
         if dryRun:
             transaction.set_rollback(True)

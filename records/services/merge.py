@@ -18,7 +18,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from psycopg import sql
 
-from crm.errors import BadUserInput, NotFound
+from crm.errors import BadUserInput, Forbidden, NotFound
 from metadata.field_types.relation import MANY_TO_MANY, ONE_TO_MANY
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from permissions.services.access import FULL_ACCESS, ObjectAccess
@@ -73,9 +73,14 @@ def merged_values(obj: ObjectModel, ordered: Sequence[dict[str, Any]],
 
 
 def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], priority_index: int,
-                  *, actor: Actor, access: ObjectAccess = FULL_ACCESS) -> uuid.UUID:  # fmt: skip
+                  *, actor: Actor, access: ObjectAccess = FULL_ACCESS,
+                  access_for: guard.AccessFor | None = None) -> uuid.UUID:  # fmt: skip
+    """Merge `ids` into the record at `priority_index`. `access_for` (the caller's rights on
+    other objects) is checked for the related records the merge moves onto the survivor."""
     records.require_right(obj, access, "update")
     records.require_right(obj, access, "soft_delete")
+    if access_for is not None:
+        _require_movable(model, obj, access_for)
     try:
         wanted = [uuid.UUID(str(i)) for i in ids]
     except ValueError:
@@ -112,6 +117,23 @@ def merge_records(model: WorkspaceModel, obj: ObjectModel, ids: Sequence[Any], p
     except IntegrityError as error:
         raise records.translate(error, obj) from None
     return survivor_id
+
+
+def _require_movable(model: WorkspaceModel, obj: ObjectModel, access_for: guard.AccessFor) -> None:
+    """Moving one-to-many records changes their relation field: the caller must be allowed to."""
+    for field in obj.fields.values():
+        relation = field.relation
+        if relation is None or relation.kind != ONE_TO_MANY or not relation.join_column:
+            continue
+        target = model.object(relation.target)
+        target_access = access_for(target)
+        records.require_right(target, target_access, "update")
+        if relation.inverse and not target_access.can_set_field(relation.inverse):
+            raise Forbidden(
+                f"Merging moves {target.name_plural} to the kept {obj.name_singular}, and your "
+                f"role cannot set their field {relation.inverse!r}.",
+                field=field.name,
+            )
 
 
 def _move_relations(model: WorkspaceModel, obj: ObjectModel, survivor: uuid.UUID,

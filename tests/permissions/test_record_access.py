@@ -206,3 +206,38 @@ def test_an_api_key_with_a_restricted_role(api: Api, roles: Roles) -> None:
     assert api_key_id(api.workspace) not in [k["id"] for k in keys]
     # The seed key (no assignment) is still an Admin.
     assert api.gql(COMPANY, {"d": {"name": "Beta"}})["createCompany"]["name"] == "Beta"
+
+
+MERGE = "mutation($ids: [UUID!]!) { mergeCompanies(ids: $ids, conflictPriorityIndex: 0) { id } }"
+PEOPLE_OF = "query($id: UUID!) { people(filter: {companyId: {eq: $id}}) { totalCount } }"
+
+
+def test_merge_needs_the_right_to_move_related_records(
+    api: Api, roles: Roles, member: Member
+) -> None:
+    kept, merged = company(api, "Kept"), company(api, "Merged")
+    api.gql("mutation($d: PersonCreateInput!) { createPerson(data: $d) { id } }",
+            {"d": {"name": {"firstName": "Ada"}, "companyId": merged}})  # fmt: skip
+    role = roles.create(
+        "People read-only", canReadAllObjectRecords=True, canUpdateAllObjectRecords=True,
+        canSoftDeleteAllObjectRecords=True,
+    )  # fmt: skip
+    roles.object_permission(role, "person", canUpdateObjectRecords=False)
+    roles.assign(member, role)
+    error = refused(api, MERGE, member.token, {"ids": [kept, merged]})
+    assert "people" in error["message"]
+    # Nothing moved, nothing deleted.
+    assert api.gql(PEOPLE_OF, {"id": merged})["people"]["totalCount"] == 1
+    assert sorted(n for n, _ in names_and_employees(api)) == ["Kept", "Merged"]
+
+    roles.object_permission(role, "person", canUpdateObjectRecords=True)
+    roles.field_permission(role, "person", "company", canUpdateFieldValue=False)
+    error = refused(api, MERGE, member.token, {"ids": [kept, merged]})
+    assert "'company'" in error["message"]
+    assert api.gql(PEOPLE_OF, {"id": merged})["people"]["totalCount"] == 1
+
+    roles.field_permission(role, "person", "company", canUpdateFieldValue=True)
+    assert api.gql(MERGE, {"ids": [kept, merged]}, token=member.token)["mergeCompanies"] == {
+        "id": kept
+    }
+    assert api.gql(PEOPLE_OF, {"id": kept})["people"]["totalCount"] == 1
