@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 import orjson
@@ -28,6 +26,7 @@ from graphql.validation import ASTValidationRule
 from crm.errors import ApiError, BadUserInput, ErrorCode, Unauthenticated
 from crm.graphql.errors import PARSE_FAILED, VALIDATION_FAILED, error_dict, format_error
 from crm.http import json_body
+from crm.lru import LRU
 from workspaces.middleware import get_context
 from workspaces.principal import Principal
 
@@ -47,23 +46,19 @@ class DocumentCache:
     """Parsed and validated documents, per schema object, bounded (LRU)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
         # The schema itself is kept in each entry: an id() alone could be reused by a new
         # schema once an old one is collected.
-        self._items: OrderedDict[
+        self._entries: LRU[
             tuple[int, str], tuple[GraphQLSchema, DocumentNode | None, list[dict[str, Any]]]
-        ] = OrderedDict()
-        self._lock = Lock()
+        ] = LRU(size)
 
     def get(
         self, schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...]
     ) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
         key = (id(schema), query)
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is not None and entry[0] is schema:
-                self._items.move_to_end(key)
-                return entry[1], entry[2]
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is schema:
+            return entry[1], entry[2]
         try:
             document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
         except GraphQLError as error:
@@ -78,10 +73,7 @@ class DocumentCache:
                 if errors
                 else (document, [])
             )
-        with self._lock:
-            self._items[key] = (schema, result[0], result[1])
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._entries.put(key, (schema, result[0], result[1]))
         return result
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
-from collections import OrderedDict
 from functools import partial
 from typing import Any
 
@@ -40,6 +38,7 @@ from psycopg import sql
 from crm.errors import ApiError, BadUserInput, ErrorCode
 from crm.graphql.errors import format_error
 from crm.graphql.view import GraphQLContext
+from crm.lru import LRU
 from records.graphql import resolvers
 from records.graphql.caller import CallerModel
 from records.graphql.schema_cache import schema_for
@@ -58,27 +57,19 @@ class _Documents:
     """Parsed and validated REST documents (generated here, so trusted: no token limit)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[int, str], tuple[GraphQLSchema, DocumentNode]] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
+        # The schema is kept in each entry: an id() alone could be reused by a new schema.
+        self._entries: LRU[tuple[int, str], tuple[GraphQLSchema, DocumentNode]] = LRU(size)
 
     def get(self, schema: GraphQLSchema, text: str) -> DocumentNode:
         key = (id(schema), text)
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is not None and entry[0] is schema:
-                self._items.move_to_end(key)
-                return entry[1]
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is schema:
+            return entry[1]
         document = parse(text, no_location=True)
         errors = validate(schema, document)
         if errors:  # a bug of this module, never the caller's input
             raise RuntimeError(f"REST generated an invalid document: {errors[0].message}")
-        with self._lock:
-            self._items[key] = (schema, document)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._entries.put(key, (schema, document))
         return document
 
 
