@@ -38,40 +38,14 @@ from bench.load import (
     cpu_busy,
     sql_load,
 )
+from bench.questions import OURS_LIST_PAGE, PAGE_SIZE, PEOPLE_PER_COMPANY
 from bench.report import save
 from bench.seed import seed_workspace, temporary_workspace
 from bench.servers import WORKERS, gunicorn, http_post
 from crm.schemas import use_public
 from workspaces.services.api_keys import create_api_key
 
-PAGE_SIZE = 60
-PEOPLE_PER_COMPANY = 10
 DESIGN_TARGET = 0.5  # ours >= half the floor's requests/s (context, not asserted)
-
-QUERY = """
-query CompanyListPage {
-  companies(first: PAGE_SIZE, orderBy: [{createdAt: DescNullsLast}]) {
-    edges {
-      node {
-        id
-        name
-        employees
-        createdAt
-        idealCustomerProfile
-        position
-        domainName { primaryLinkUrl }
-        address { addressCity addressCountry }
-        annualRecurringRevenue { amountMicros currencyCode }
-        linkedinLink { primaryLinkUrl }
-        xLink { primaryLinkUrl }
-        people(first: PEOPLE_PER_COMPANY) {
-          edges { node { id name { firstName lastName } emails { primaryEmail } jobTitle } }
-        }
-      }
-    }
-  }
-}
-""".replace("PEOPLE_PER_COMPANY", str(PEOPLE_PER_COMPANY)).replace("PAGE_SIZE", str(PAGE_SIZE))
 
 
 def floor_sql(schema: str) -> sql.Composable:
@@ -214,7 +188,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
         f"VACUUM ANALYZE {seeded.analyze_s:.1f} s)"
     )
     api_key = create_api_key(workspace, "bench graphql_list_page").secret
-    body = json.dumps({"query": QUERY}).encode()
+    body = json.dumps({"query": OURS_LIST_PAGE}).encode()
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {api_key}"}
 
     statements, compiled = capture_statements(api_key, body, schema)
@@ -325,7 +299,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
             "response_bytes": len(raw),
             "statements_per_request": len(statements),
             "statements": statements,
-            "query": QUERY,
+            "query": OURS_LIST_PAGE,
             "floor_sql": floor_text,
             "measurements": [{**asdict(r), "rps": r.rps} for r in rows],
             "ratios": {

@@ -108,10 +108,11 @@ def _floor(dsn: str, statement: str) -> dict[str, Any]:
 def same_records(what: str, ours: Any, theirs: Any, floor: Any) -> None:
     for name, other in (("PostGraphile", theirs), ("the SQL floor", floor)):
         if other != ours:
+            mine, yours = first_difference(ours, other)
             raise Mismatch(
                 f"{what}: {name} does not return the same records as ours.\n"
-                f"  ours:  {first_difference(ours, other)[0]}\n"
-                f"  {name}: {first_difference(ours, other)[1]}"
+                f"  ours:  {mine}\n"
+                f"  {name}: {yours}"
             )
 
 
@@ -123,10 +124,6 @@ def first_difference(a: Any, b: Any) -> tuple[str, str]:
                 return repr(x)[:500], repr(y)[:500]
         return f"{len(a)} records", f"{len(b)} records"
     return repr(a)[:500], repr(b)[:500]
-
-
-def _json_body(query: str, variables: dict[str, Any] | None = None) -> bytes:
-    return q.body(query, variables)
 
 
 # -- building and checking the questions ------------------------------------------------------
@@ -148,13 +145,12 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
         return request(bodies, theirs_h)
 
     def floor_text(statement: sql.Composable) -> str:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            return statement.as_string(conn)
+        return statement.as_string()  # literals quoted without a connection (psycopg >= 3.2)
 
     built: list[Question] = []
 
     # list page
-    ours_body, their_body = _json_body(q.OURS_LIST_PAGE), _json_body(q.THEIR_LIST_PAGE)
+    ours_body, their_body = q.body(q.OURS_LIST_PAGE), q.body(q.THEIR_LIST_PAGE)
     floor = floor_text(floor_sql(schema))
     page = q.list_page_records(_graphql(c.ours, ours_body, ours_h, "ours"))
     same_records(
@@ -169,8 +165,8 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
                           ours([ours_body]), theirs([their_body]), [floor]))  # fmt: skip
 
     # one record by id, with its relations
-    ours_bodies = [_json_body(q.OURS_BY_ID, {"id": i}) for i in person_ids]
-    their_bodies = [_json_body(q.THEIR_BY_ID, {"id": i}) for i in person_ids]
+    ours_bodies = [q.body(q.OURS_BY_ID, {"id": i}) for i in person_ids]
+    their_bodies = [q.body(q.THEIR_BY_ID, {"id": i}) for i in person_ids]
     floors = [floor_text(q.floor_by_id(schema, i)) for i in person_ids]
     for index in range(min(CHECKED_BY_ID, len(person_ids))):
         record = q.by_id_records(_graphql(c.ours, ours_bodies[index], ours_h, "ours"))
@@ -189,8 +185,8 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
     variables = {"pattern": q.FILTER_PATTERN}
     pages: list[tuple[bytes, bytes, str]] = []
     ours_body, their_body = (
-        _json_body(q.OURS_FILTERED, variables),
-        _json_body(q.THEIR_FILTERED, variables),
+        q.body(q.OURS_FILTERED, variables),
+        q.body(q.THEIR_FILTERED, variables),
     )
     floor = floor_text(q.floor_filtered(schema, q.FILTER_PATTERN, None))
     for page_number in (1, 2):
@@ -209,8 +205,8 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
             )
         pages.append((ours_body, their_body, floor))
         last = records[0][-1]
-        ours_body = _json_body(q.OURS_FILTERED, {**variables, "after": q.end_cursor(ours_data)})
-        their_body = _json_body(q.THEIR_FILTERED, {**variables, "after": q.end_cursor(their_data)})
+        ours_body = q.body(q.OURS_FILTERED, {**variables, "after": q.end_cursor(ours_data)})
+        their_body = q.body(q.THEIR_FILTERED, {**variables, "after": q.end_cursor(their_data)})
         floor = floor_text(
             q.floor_filtered(schema, q.FILTER_PATTERN, (last[3].isoformat(), last[0]))
         )
@@ -222,8 +218,8 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
 
     # a batch of creates
     rows = q.write_rows()
-    ours_body = _json_body(q.OURS_CREATE, q.ours_create_variables(rows))
-    their_body = _json_body(q.their_create(len(rows)), q.their_create_variables(rows))
+    ours_body = q.body(q.OURS_CREATE, q.ours_create_variables(rows))
+    their_body = q.body(q.their_create(len(rows)), q.their_create_variables(rows))
     floor = floor_text(q.floor_create(schema, rows))
     written = []
     for run in (
@@ -246,7 +242,7 @@ def build_questions(c: Contenders, person_ids: list[str]) -> list[Question]:
     return built
 
 
-def capture_statements(question: Question, api_key: str, dsn: str, schema: str) -> None:
+def capture_statements(question: Question, api_key: str) -> None:
     """The SQL statements our server runs for one request of the question, in process (Django's
     test client, after a warm-up request), `SET search_path` left out."""
     client = Client()
@@ -263,7 +259,6 @@ def capture_statements(question: Question, api_key: str, dsn: str, schema: str) 
         for x in captured.captured_queries
         if not x["sql"].lstrip().upper().startswith("SET ")
     ]
-    _delete_written(dsn, schema)  # the create question's two batches
 
 
 def _written(dsn: str, schema: str) -> list[tuple[Any, ...]]:
@@ -330,18 +325,19 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
         ]
     use_wrk = shutil.which("wrk") is not None and client_choice != "python"
     with gunicorn(workdir) as ours, postgraphile(workdir, schema) as theirs:
-        version = _postgraphile_version()
+        version, node_version = _postgraphile_version(), _node_version()
         print(
             f"  ours: gunicorn, {WORKERS} sync workers, production settings, API key checked "
             f"per request (up in {ours.started_s:.1f} s)\n"
             f"  PostGraphile {version}: {WORKERS} cluster workers on Node "
-            f"{_node_version()}, no authentication, pool of 10 connections per worker "
+            f"{node_version}, no authentication, pool of 10 connections per worker "
             f"(up in {theirs.started_s:.1f} s)"
         )
         contenders = Contenders(ours, theirs, headers, dsn, schema)
         asked = build_questions(contenders, person_ids)
         for question in asked:
-            capture_statements(question, api_key, dsn, schema)
+            capture_statements(question, api_key)
+        _delete_written(dsn, schema)  # the create question's two batches
         print(
             "  checked before timing: ours, PostGraphile and the floor return the same records "
             f"for every question ({CHECKED_BY_ID} of the by-id people; the rows stored by a "
@@ -376,7 +372,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
             "gunicorn_workers": WORKERS,
             "postgraphile_workers": WORKERS,
             "postgraphile_version": version,
-            "node_version": _node_version(),
+            "node_version": node_version,
             "load_client": load.name,
             "seed": asdict(seeded),
             "cpu_busy_before": busy_before,

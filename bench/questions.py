@@ -23,8 +23,8 @@ from typing import Any
 
 from psycopg import sql
 
-from bench.graphql_list_page import PAGE_SIZE, PEOPLE_PER_COMPANY
-
+PAGE_SIZE = 60
+PEOPLE_PER_COMPANY = 10
 WRITE_MARKER = "Bench write "  # name prefix of the companies the write question creates
 BATCH = 60
 FILTER_PATTERN = "%robot%"  # "... Robotics": one company in fifteen
