@@ -104,10 +104,11 @@ def body_array(request: HttpRequest) -> list[Any]:
     return data
 
 
-def id_list(data: dict[str, Any], name: str = "ids") -> list[str] | None:
-    raw = data.get(name)
+def id_list(data: dict[str, Any]) -> list[str] | None:
+    """The body's `ids`, each checked as a record id (None when absent)."""
+    raw = data.get("ids")
     if raw is None:
         return None
     if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
-        raise BadUserInput(f"{name} must be a list of record ids.", field=name)
+        raise BadUserInput("ids must be a list of record ids.", field="ids")
     return [record_id(i) for i in raw]

@@ -81,16 +81,18 @@ class Fragments:
         return " ".join(self.definitions.values())
 
 
-def _relations(model: WorkspaceModel, obj: ObjectModel) -> list[tuple[str, bool, ObjectModel]]:
+def _relations(
+    model: WorkspaceModel, obj: ObjectModel
+) -> tuple[tuple[str, bool, ObjectModel], ...]:
     """(field, is a list, target) of each relation of `obj`, computed once per snapshot."""
     cached = obj.memo.get("rest_relations")
     if cached is None:
-        cached = obj.memo["rest_relations"] = [
+        cached = obj.memo["rest_relations"] = tuple(
             (f.name, f.relation.kind != MANY_TO_ONE, model.object(f.relation.target))
             for f in obj.fields.values()
             if f.relation is not None
-        ]
-    return list(cached)
+        )
+    return cached
 
 
 def reshape(model: WorkspaceModel, obj: ObjectModel, record: Any) -> Any:
@@ -106,9 +108,3 @@ def reshape(model: WorkspaceModel, obj: ObjectModel, record: Any) -> Any:
         else:
             reshape(model, target, value)
     return record
-
-
-def reshape_all(model: WorkspaceModel, obj: ObjectModel, records: Any) -> Any:
-    if isinstance(records, list):
-        return [reshape(model, obj, r) for r in records]
-    return reshape(model, obj, records)

@@ -15,7 +15,7 @@ RESERVED = ("metadata", "open-api", "batch", "restore")
 
 
 class PluralConverter:
-    regex = r"(?!(?:metadata|open-api|batch|restore)(?:/|$))[A-Za-z][A-Za-z0-9]*"
+    regex = rf"(?!(?:{'|'.join(RESERVED)})(?:/|$))[A-Za-z][A-Za-z0-9]*"
 
     def to_python(self, value: str) -> str:
         return value

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLInputObjectType
 
-from crm.errors import ApiError, BadUserInput, MethodNotAllowed, NotFound, error_response
+from crm.errors import BadUserInput, MethodNotAllowed, NotFound, error_response
 from crm.http import json_response
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from records.graphql.caller import CallerModel, caller_model
@@ -112,16 +112,14 @@ def _too_costly(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str
 
 
 def _view(allowed: tuple[str, ...]) -> Callable[[Callable[..., HttpResponse]], Any]:
-    """csrf-exempt, authenticated, JSON errors (405 for another method)."""
+    """csrf-exempt, authenticated (require_principal turns ApiErrors into JSON errors), 405
+    for another method."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Any:
         def checked(request: HttpRequest, principal: Principal, **kwargs: Any) -> HttpResponse:
             if request.method not in allowed:
                 return error_response(MethodNotAllowed(str(request.method), allowed))
-            try:
-                return view(request, principal, **kwargs)
-            except ApiError as error:
-                return error_response(error)
+            return view(request, principal, **kwargs)  # require_principal answers ApiErrors
 
         checked.__name__ = view.__name__
         checked.__doc__ = view.__doc__
