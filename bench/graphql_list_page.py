@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -32,11 +31,12 @@ from psycopg import sql
 
 from bench.load import (
     HttpRequest,
-    PythonClient,
     WrkClient,
     conninfo,
     cpu_busy,
+    http_client,
     sql_load,
+    wants_wrk,
 )
 from bench.questions import OURS_LIST_PAGE, PAGE_SIZE, PEOPLE_PER_COMPANY
 from bench.report import save
@@ -200,10 +200,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
         compiled_value = conn.execute(compiled).fetchone()[0]  # type: ignore[index]
     compiled_page = json.loads(compiled_value) if isinstance(compiled_value, str) else None
 
-    wrk = shutil.which("wrk")
-    if client_choice == "wrk" and wrk is None:
-        raise RuntimeError("--client wrk: wrk is not installed (apt-get install wrk)")
-    use_wrk = wrk is not None and client_choice != "python"
+    use_wrk = wants_wrk(client_choice)
 
     with gunicorn(workdir) as server:
         status, raw = http_post(server.port, "/graphql", body, headers)
@@ -230,9 +227,7 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
             f"  statements per request (in process, SET search_path left out): "
             f"{len(statements)} = auth {len(statements) - 1} + 1 compiled read"
         )
-        load: PythonClient | WrkClient = (
-            WrkClient(server.port, workdir) if use_wrk else PythonClient(server.port)
-        )
+        load = http_client(use_wrk, server.port, workdir)
         graphql_request = HttpRequest("POST", "/graphql", body, tuple(headers.items()))
         health_request = HttpRequest("GET", "/healthz")
         # Warm both workers (and the PostgreSQL backends behind them), untimed.

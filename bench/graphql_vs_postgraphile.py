@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -38,7 +37,17 @@ from psycopg import sql
 
 from bench import questions as q
 from bench.graphql_list_page import floor_sql
-from bench.load import HttpRequest, Load, PythonClient, WrkClient, conninfo, cpu_busy, sql_load
+from bench.load import (
+    HttpRequest,
+    Load,
+    PythonClient,
+    WrkClient,
+    conninfo,
+    cpu_busy,
+    http_client,
+    sql_load,
+    wants_wrk,
+)
 from bench.report import save
 from bench.seed import seed_workspace, temporary_workspace
 from bench.servers import (
@@ -297,16 +306,15 @@ def run(
     missing = postgraphile_missing()
     if missing is not None:
         raise RuntimeError(missing)
-    if client == "wrk" and shutil.which("wrk") is None:
-        raise RuntimeError("--client wrk: wrk is not installed (apt-get install wrk)")
+    use_wrk = wants_wrk(client)
     total_start = time.perf_counter()
     with temporary_workspace("bench-vs", "Bench versus") as (workspace, tmp):
-        _run(workspace, tmp, companies, people, question_duration, concurrency, client)
+        _run(workspace, tmp, companies, people, question_duration, concurrency, use_wrk)
     print(f"  total {time.perf_counter() - total_start:.0f} s (workspace created and deleted)")
 
 
 def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: float,
-         concurrency: int, client_choice: str) -> None:  # fmt: skip
+         concurrency: int, use_wrk: bool) -> None:  # fmt: skip
     schema = workspace.schema_name
     busy_before = cpu_busy()
     seeded = seed_workspace(workspace, companies, people)
@@ -323,7 +331,6 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
                 ).format(sql.Identifier(schema, "person"), sql.Literal(BY_ID_PEOPLE))
             ).fetchall()
         ]
-    use_wrk = shutil.which("wrk") is not None and client_choice != "python"
     with gunicorn(workdir) as ours, postgraphile(workdir, schema) as theirs:
         version, node_version = _postgraphile_version(), _node_version()
         print(
@@ -343,12 +350,8 @@ def _run(workspace: Any, workdir: Path, companies: int, people: int, duration: f
             f"for every question ({CHECKED_BY_ID} of the by-id people; the rows stored by a "
             "batch of creates)"
         )
-        load: PythonClient | WrkClient = (
-            WrkClient(ours.port, workdir) if use_wrk else PythonClient(ours.port)
-        )
-        their_load: PythonClient | WrkClient = (
-            WrkClient(theirs.port, workdir) if use_wrk else PythonClient(theirs.port)
-        )
+        load = http_client(use_wrk, ours.port, workdir)
+        their_load = http_client(use_wrk, theirs.port, workdir)
         warm = min(2.0, duration)
         for question in asked:  # warm both servers' workers and caches, untimed
             if question.key != "create_batch":

@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import threading
@@ -223,6 +224,19 @@ class WrkClient:
             int(result["duration_us"]) / 1e6,
             int(result["p50_us"]) / 1000, int(result["p99_us"]) / 1000, cpu_s,
         )  # fmt: skip
+
+
+def wants_wrk(choice: str) -> bool:
+    """Whether `--client choice` means wrk ("auto": when it is installed); asking for wrk by
+    name when it is missing is an error."""
+    installed = shutil.which("wrk") is not None
+    if choice == "wrk" and not installed:
+        raise RuntimeError("--client wrk: wrk is not installed (apt-get install wrk)")
+    return installed and choice != "python"
+
+
+def http_client(wrk: bool, port: int, workdir: Path) -> PythonClient | WrkClient:
+    return WrkClient(port, workdir) if wrk else PythonClient(port)
 
 
 def sql_load(label: str, conninfo: str, statement: str | Sequence[str], concurrency: int,
