@@ -29,6 +29,7 @@ from graphql import (
 
 from records.graphql.scalars import JSONScalar
 from records.rest.grammar import (
+    LOGIC,
     Comparison,
     GrammarError,
     ListValue,
@@ -72,8 +73,8 @@ class _Typer:
         for index, name in enumerate(path):
             dotted = ".".join(path[: index + 1])
             fields = current.fields
-            usable = [n for n in fields if n not in ("and", "or", "not")]
-            if name not in fields or name in ("and", "or", "not"):
+            usable = [n for n in fields if n not in LOGIC]
+            if name not in fields or name in LOGIC:
                 if index == 0:
                     verb = "filtered" if self.parameter == "filter" else "ordered"
                     problem = (

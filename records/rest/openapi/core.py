@@ -20,6 +20,7 @@ from records.rest.openapi.common import (
     query_parameter,
 )
 from records.rest.openapi.schemas import UUID, object_schemas, ref
+from records.rest.params import MAX_DEPTH
 
 DESCRIPTION = """\
 The records of this workspace over REST. Every request sends
@@ -38,7 +39,7 @@ IDS: dict[str, Any] = {"type": "array", "items": UUID, "minItems": 1}
 def _depth(default: int = 1) -> dict[str, Any]:
     return query_parameter(
         "depth",
-        {"type": "integer", "minimum": 0, "maximum": 2, "default": default},
+        {"type": "integer", "minimum": 0, "maximum": MAX_DEPTH, "default": default},
         "Related records: 0 none, 1 one level (many-to-one objects, one-to-many lists), 2 two.",
     )
 
