@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,14 +101,10 @@ def find_api_key(raw: str) -> ApiKey | None:
     """The usable API key that `raw` is, with its workspace, in one statement; None for
     anything else (unknown, wrong secret, revoked, expired). The same checks as
     workspaces.services.api_keys.find_api_key."""
-    body = raw.removeprefix(api_keys.KEY_PREFIX)
-    key_hex, sep, secret = body.partition("_")
-    if not sep or len(key_hex) != 32:
+    parsed = api_keys.parse_key(raw)
+    if parsed is None:
         return None
-    try:
-        key_id = uuid.UUID(hex=key_hex)
-    except ValueError:
-        return None
+    key_id, secret = parsed
     with connection.cursor() as cursor:
         cursor.execute(_api_key_sql(), [key_id])
         row = cursor.fetchone()
@@ -117,9 +112,7 @@ def find_api_key(raw: str) -> ApiKey | None:
         return None
     api_key, workspace = _instances(row, ApiKey, Workspace)
     assert isinstance(api_key, ApiKey) and isinstance(workspace, Workspace)
-    if not hmac.compare_digest(api_key.secret_hash, api_keys.hash_secret(secret)):
-        return None
-    if not api_key.is_usable():
+    if not api_keys.accepts(api_key, secret):
         return None
     api_key.workspace = workspace
     return api_key

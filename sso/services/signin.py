@@ -6,7 +6,6 @@ The workspace always comes from the URL the response was posted to, never from t
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sso.errors import InvalidLoginToken, SamlResponseRefused, SsoNotConfigured,
 from sso.models import ConsumedAssertion, LoginToken, SamlProvider
 from sso.services import saml
 from workspaces.models import Membership, MembershipRole, User, Workspace, normalize_email
+from workspaces.services.api_keys import hash_secret
 from workspaces.services.tokens import TokenPair, issue_tokens
 from workspaces.services.users import get_or_create_user
 from workspaces.services.workspaces import add_member
@@ -171,10 +171,6 @@ def sign_in(subdomain: str, saml_response: str) -> SignedIn:
     return SignedIn(provider.workspace, _member(provider, identity))
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def issue_login_token(workspace: Workspace, user: User) -> str:
     """A one-time token for the browser; lives SAML_LOGIN_TOKEN_SECONDS, stored hashed."""
     raw = LOGIN_TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -182,7 +178,7 @@ def issue_login_token(workspace: Workspace, user: User) -> str:
     LoginToken.objects.create(
         workspace=workspace,
         user=user,
-        token_hash=_hash(raw),
+        token_hash=hash_secret(raw),
         created_at=now,
         expires_at=now + timedelta(seconds=settings.SAML_LOGIN_TOKEN_SECONDS),
     )
@@ -192,7 +188,7 @@ def issue_login_token(workspace: Workspace, user: User) -> str:
 def exchange_login_token(subdomain: str, raw: str) -> TokenPair:
     """The token pair for a login token issued by this workspace's ACS; once only."""
     refused = InvalidLoginToken("The login token is invalid, expired or already used.")
-    digest = _hash(raw.strip())
+    digest = hash_secret(raw.strip())
     now = timezone.now()
     with transaction.atomic():
         token = (

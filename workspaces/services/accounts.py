@@ -13,12 +13,12 @@ from django.db import transaction
 
 from crm.errors import BadUserInput, Forbidden, Unauthenticated
 from workspaces.errors import UserAlreadyExists
-from workspaces.models import Membership, User, Workspace, normalize_email
+from workspaces.models import Membership, MembershipRole, User, Workspace, normalize_email
 from workspaces.principal import Principal
 from workspaces.services import throttling, tokens
 from workspaces.services.tokens import TokenPair
 from workspaces.services.users import create_user
-from workspaces.services.workspaces import AdminAccount, create_workspace, validate_subdomain
+from workspaces.services.workspaces import add_member, create_workspace, validate_subdomain
 
 THROTTLED_SIGN_IN = "Too many failed sign-in attempts. Wait a little, then try again."
 THROTTLED_SIGN_UP = "Too many sign-ups from this address. Wait a little, then try again."
@@ -53,14 +53,12 @@ def sign_in(email: str, password: str, workspace: str, *, address: str) -> Signe
     attempt = sign_in_attempt(email, address)
     attempt.check()
     try:
-        pair = tokens.sign_in(email, password, workspace)
+        user, found = tokens.check_sign_in(email, password, workspace)
     except Unauthenticated:
         attempt.failed()
         raise
     attempt.succeeded()
-    found = tokens.find_workspace(workspace)
-    assert found is not None
-    return SignedIn(User.objects.get(email=normalize_email(email)), found, pair)
+    return SignedIn(user, found, tokens.issue_tokens(user, found))
 
 
 def _subdomain_from(name: str) -> str:
@@ -99,7 +97,8 @@ def sign_up(
     chosen = validate_subdomain(subdomain.strip().lower()) if subdomain else _subdomain_from(name)
     with transaction.atomic():
         user = create_user(email, password, first_name=first_name, last_name=last_name)
-        workspace = create_workspace(chosen, name, admin=AdminAccount(email=email, password=None))
+        workspace = create_workspace(chosen, name)
+        add_member(workspace, user, MembershipRole.ADMIN)
         pair = tokens.issue_tokens(user, workspace)
     return SignedIn(user, workspace, pair)
 

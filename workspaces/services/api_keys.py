@@ -67,19 +67,30 @@ def looks_like_api_key(raw: str) -> bool:
     return raw.startswith(KEY_PREFIX)
 
 
-def find_api_key(raw: str) -> ApiKey | None:
-    """The usable key that `raw` is, with its workspace; None for anything else."""
+def parse_key(raw: str) -> tuple[uuid.UUID, str] | None:
+    """The (key id, secret) that `raw` is made of; None when it is not shaped like a key."""
     body = raw.removeprefix(KEY_PREFIX)
     key_hex, sep, secret = body.partition("_")
     if not sep or len(key_hex) != 32:
         return None
     try:
-        key_id = uuid.UUID(hex=key_hex)
+        return uuid.UUID(hex=key_hex), secret
     except ValueError:
         return None
-    api_key = ApiKey.objects.select_related("workspace").filter(id=key_id).first()
+
+
+def accepts(api_key: ApiKey | None, secret: str) -> bool:
+    """Whether `api_key` exists, `secret` is its secret, and it is usable now."""
     if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
+        return False
+    return api_key.is_usable()
+
+
+def find_api_key(raw: str) -> ApiKey | None:
+    """The usable key that `raw` is, with its workspace; None for anything else."""
+    parsed = parse_key(raw)
+    if parsed is None:
         return None
-    if not api_key.is_usable():
-        return None
-    return api_key
+    key_id, secret = parsed
+    api_key = ApiKey.objects.select_related("workspace").filter(id=key_id).first()
+    return api_key if accepts(api_key, secret) else None

@@ -8,7 +8,6 @@ it) is refused.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -25,16 +24,13 @@ from workspaces.errors import InvitationInvalid
 from workspaces.models import Invitation, InvitationKind, Membership, User, Workspace
 from workspaces.principal import Principal
 from workspaces.services import accounts, emails, tokens
+from workspaces.services.api_keys import hash_secret
 from workspaces.services.tokens import TokenPair
 from workspaces.services.users import create_user, valid_email
 from workspaces.services.workspaces import add_member
 
 MAX_EMAILS = 50
 INVALID = "This invitation is invalid, expired, revoked or already used."
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_token() -> str:
@@ -93,7 +89,7 @@ def _create_personal(
             workspace=workspace,
             kind=InvitationKind.PERSONAL,
             email=email,
-            token_hash=_hash(token),
+            token_hash=hash_secret(token),
             invited_by=inviter,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_LIFETIME_DAYS),
         )
@@ -184,7 +180,7 @@ def create_invite_link(principal: Principal) -> tuple[Invitation, str]:
         link = Invitation.objects.create(
             workspace=principal.workspace,
             kind=InvitationKind.LINK,
-            token_hash=_hash(token),
+            token_hash=hash_secret(token),
             invited_by=principal.user,
         )
     return link, emails.frontend_link(f"invite/{token}")
@@ -215,7 +211,7 @@ class Joined:
 def find_usable(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_related("workspace")
-        .filter(token_hash=_hash((token or "").strip()))
+        .filter(token_hash=hash_secret((token or "").strip()))
         .first()
     )
     if invitation is None or not invitation.is_usable():

@@ -15,7 +15,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from workspaces.errors import PasswordResetInvalid
-from workspaces.models import User, normalize_email
+from workspaces.models import User
 from workspaces.services import emails, throttling, tokens
 from workspaces.services.users import check_password, valid_email
 
@@ -34,7 +34,7 @@ def request_reset(email: str, *, address: str) -> None:
     attempt = throttling.Attempt("password_reset", email, address, THROTTLED)
     attempt.check()
     attempt.failed()  # every request counts: it sends an e-mail
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
         return
     link = emails.frontend_link(f"reset-password/{make_token(user)}")

@@ -80,13 +80,6 @@ def reset(rule: Rule, identity: str) -> None:
     cache.delete_many([key, f"{key}:reset"])
 
 
-def reset_scopes(identity: str) -> None:
-    """Forget every counter of one identity (an email or an address), in every scope."""
-    for scope, kinds in settings.THROTTLE_LIMITS.items():
-        for kind in kinds:
-            reset(Rule(scope, kind, 0, 0), identity)
-
-
 @dataclass(frozen=True)
 class Attempt:
     """One guarded attempt, by an account (email) from an address."""

@@ -101,17 +101,17 @@ def check_credentials(email: str, password: str) -> User:
     return user
 
 
-def sign_in(email: str, password: str, workspace_identifier: str) -> TokenPair:
-    """Tokens for a member of the workspace whose password matches. One error for every miss,
+def check_sign_in(email: str, password: str, workspace_identifier: str) -> tuple[User, Workspace]:
+    """The member and the active workspace whose password matches. One error for every miss,
     so the answer does not tell which of email, password or workspace was wrong.
-    (Throttled callers go through `workspaces.services.accounts.sign_in`.)"""
+    (`workspaces.services.accounts.sign_in` throttles it and issues the tokens.)"""
     user = check_credentials(email, password)
     workspace = find_workspace(workspace_identifier)
     if workspace is None or not Membership.objects.filter(user=user, workspace=workspace).exists():
         raise Unauthenticated(SIGN_IN_FAILED)
     if not workspace.is_active:
         raise Forbidden("This workspace is suspended.")
-    return issue_tokens(user, workspace)
+    return user, workspace
 
 
 def _read_refresh(raw: str) -> FamilyRefreshToken:
@@ -224,9 +224,3 @@ def read_access_claims(raw: str) -> AccessClaims:
         raise Unauthenticated("The access token does not name a user and a workspace.")
     family_id = token.get(FAMILY_CLAIM)
     return AccessClaims(str(user_id), str(workspace_id), str(family_id) if family_id else None)
-
-
-def read_access_token(raw: str) -> tuple[str, str]:
-    """The (user id, workspace id) an access token vouches for; Unauthenticated if invalid."""
-    claims = read_access_claims(raw)
-    return claims.user_id, claims.workspace_id
