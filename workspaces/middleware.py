@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from crm.errors import ApiError, NotFound, error_response
+from crm.errors import ApiError, NotFound, Unauthenticated, error_response
 from crm.schemas import use_public, use_workspace
 from workspaces import principal as principals
 from workspaces.models import Workspace
@@ -35,6 +35,21 @@ class WorkspaceContext:
         if self.principal is not None:
             return self.principal.workspace
         return None if self.auth_error is not None else self.host_workspace
+
+    def require_principal(self) -> Principal:
+        """The authenticated caller; raises the reason there is none."""
+        if self.auth_error is not None:
+            raise self.auth_error
+        if self.principal is None:
+            raise Unauthenticated("Send 'Authorization: Bearer <access token or API key>'.")
+        return self.principal
+
+    def require_workspace(self) -> Workspace | None:
+        """The workspace a request is made in (its token's, else its host's); raises the
+        authentication error when the token was refused."""
+        if self.auth_error is not None:
+            raise self.auth_error
+        return self.workspace
 
 
 def get_context(request: HttpRequest) -> WorkspaceContext:

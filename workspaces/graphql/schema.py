@@ -12,7 +12,7 @@ from typing import Any
 import graphene
 from django.http import HttpRequest
 
-from crm.errors import ApiError, Unauthenticated
+from workspaces.middleware import WorkspaceContext
 from workspaces.models import Invitation, User, Workspace
 from workspaces.principal import Principal
 from workspaces.services import (
@@ -30,22 +30,14 @@ from workspaces.services.tokens import TokenPair
 @dataclass(frozen=True)
 class AuthContext:
     request: HttpRequest
-    principal: Principal | None
-    auth_error: ApiError | None
-    host_workspace: Workspace | None
+    context: WorkspaceContext
 
     def require_principal(self) -> Principal:
-        if self.auth_error is not None:
-            raise self.auth_error
-        if self.principal is None:
-            raise Unauthenticated("Send 'Authorization: Bearer <access token or API key>'.")
-        return self.principal
+        return self.context.require_principal()
 
     def workspace(self) -> Workspace | None:
         """The workspace the request is made in (its token's, else its host's)."""
-        if self.auth_error is not None:
-            raise self.auth_error
-        return self.principal.workspace if self.principal else self.host_workspace
+        return self.context.require_workspace()
 
     @property
     def address(self) -> str:

@@ -73,9 +73,7 @@ def auth_graphql(request: HttpRequest) -> HttpResponse:
     result = execute(
         GRAPHQL_SCHEMA,
         document,
-        context_value=AuthContext(
-            request, context.principal, context.auth_error, context.host_workspace
-        ),
+        context_value=AuthContext(request, context),
         variable_values=variables,
         operation_name=operation,
     )

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from crm.errors import ApiError, BadUserInput, Unauthenticated
+from crm.errors import ApiError, BadUserInput
 from crm.http import json_body, json_response, required_str
 from workspaces.middleware import get_context
-from workspaces.models import Workspace
 from workspaces.principal import Principal
 from workspaces.rest.responses import (
     error_response,
@@ -48,22 +47,7 @@ def api_view(*methods: str) -> Callable[[View], View]:
 
 def principal_of(request: HttpRequest) -> Principal:
     """The authenticated caller, or the reason there is none."""
-    context = get_context(request)
-    if context.auth_error is not None:
-        raise context.auth_error
-    if context.principal is None:
-        raise Unauthenticated("Send 'Authorization: Bearer <access token or API key>'.")
-    return context.principal
-
-
-def context_workspace(request: HttpRequest) -> Workspace | None:
-    """The workspace a request is made in: its token's, else its host's."""
-    context = get_context(request)
-    if context.auth_error is not None:
-        raise context.auth_error
-    if context.principal is not None:
-        return context.principal.workspace
-    return context.host_workspace
+    return get_context(request).require_principal()
 
 
 def optional_str(data: dict[str, Any], key: str) -> str | None:
@@ -189,7 +173,7 @@ def _join(request: HttpRequest) -> HttpResponse:
         email=optional_str(data, "email"),
         password=required_str(data, "password"),
         address=throttling.client_address(request),
-        context_workspace=context_workspace(request),
+        context_workspace=get_context(request).require_workspace(),
         first_name=optional_str(data, "firstName") or "",
         last_name=optional_str(data, "lastName") or "",
     )

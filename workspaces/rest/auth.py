@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from crm.errors import ApiError, Unauthenticated, error_response
+from crm.errors import ApiError, error_response
 from workspaces.middleware import get_context
 from workspaces.principal import Principal
 
@@ -20,15 +20,8 @@ def require_principal(view: Callable[..., HttpResponse]) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = get_context(request)
-        if context.auth_error is not None:
-            return error_response(context.auth_error)
-        if context.principal is None:
-            return error_response(
-                Unauthenticated("Send 'Authorization: Bearer <access token or API key>'.")
-            )
         try:
-            return view(request, context.principal, *args, **kwargs)
+            return view(request, get_context(request).require_principal(), *args, **kwargs)
         except ApiError as error:
             return error_response(error)
 
