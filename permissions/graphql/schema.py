@@ -13,6 +13,7 @@ here are mixed into the metadata API's root types (metadata.graphql.schema).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import graphene
@@ -31,6 +32,33 @@ def _require_roles(info: Any) -> GraphQLContext:
     context: GraphQLContext = info.context
     require_flag(context.principal, PermissionFlag.ROLES)
     return context
+
+
+class _Listing:
+    """The workspace's members and API keys with their roles, read on first use: getRoles
+    shares one between all the roles it returns instead of reading them again per role."""
+
+    def __init__(self, workspace: Any) -> None:
+        self.workspace = workspace
+
+    @cached_property
+    def members(self) -> list[dict[str, Any]]:
+        return roles.members(self.workspace)
+
+    @cached_property
+    def api_keys(self) -> list[dict[str, Any]]:
+        return roles.api_keys(self.workspace)
+
+
+_LISTING = "_graphql_listing"
+
+
+def _listing(role: Role, info: Any) -> _Listing:
+    found = getattr(role, _LISTING, None)
+    if isinstance(found, _Listing):
+        return found
+    context: GraphQLContext = info.context
+    return _Listing(context.principal.workspace)
 
 
 # --- output types -----------------------------------------------------------------------------
@@ -133,13 +161,11 @@ class RoleType(graphene.ObjectType):
 
     @staticmethod
     def resolve_workspace_members(root: Role, info: Any) -> Any:
-        context: GraphQLContext = info.context
-        return [m for m in roles.members(context.principal.workspace) if m["role_id"] == root.id]
+        return [m for m in _listing(root, info).members if m["role_id"] == root.id]
 
     @staticmethod
     def resolve_api_keys(root: Role, info: Any) -> Any:
-        context: GraphQLContext = info.context
-        return [k for k in roles.api_keys(context.principal.workspace) if k["role_id"] == root.id]
+        return [k for k in _listing(root, info).api_keys if k["role_id"] == root.id]
 
     @staticmethod
     def resolve_object_permissions(root: Role, _info: Any) -> Any:
@@ -223,8 +249,16 @@ class RoleQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_get_roles(_root: Any, info: Any) -> Any:
-        _require_roles(info)
-        return list(Role.objects.all())
+        context = _require_roles(info)
+        found = list(
+            Role.objects.prefetch_related(
+                "object_permissions", "field_permissions", "permission_flags"
+            )
+        )
+        listing = _Listing(context.principal.workspace)
+        for role in found:
+            setattr(role, _LISTING, listing)
+        return found
 
 
 def _flag_value(value: Any) -> str:

@@ -43,6 +43,7 @@ def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: 
     text = statements.cache.get(key, caller, document) if key is not None else None
     fresh = text is None
     names: list[str] = []
+    values: list[uuid.UUID] | None = None
     shape: statements.Key | None = None
     if text is None and key is not None and variables:
         names = statements.uuid_variables(document, operation_name, variables)
@@ -60,9 +61,9 @@ def compiled_response(schema: GraphQLSchema, document: DocumentNode, variables: 
             return None
         connection.ensure_connection()
         text = compiled.as_string(connection.connection)
-        if shape is not None and variables is not None:
+        if shape is not None and variables is not None and values is not None:
             new_template = _template(schema, document, variables, operation_name, caller,
-                                     names, text)  # fmt: skip
+                                     names, values, text)  # fmt: skip
     answer = run(text)
     if answer is not None and fresh and key is not None:
         statements.cache.put(key, caller, document, text)
@@ -80,12 +81,9 @@ def _uuids(variables: dict[str, Any], names: list[str]) -> list[uuid.UUID] | Non
 
 def _template(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any],
               operation_name: str | None, caller: CallerModel, names: list[str],
-              text: str) -> str | None:  # fmt: skip
-    """The statement with its UUID variables as marks, checked against a compilation with
-    other UUIDs (statements.make_template)."""
-    values = _uuids(variables, names)
-    if values is None:
-        return None
+              values: list[uuid.UUID], text: str) -> str | None:  # fmt: skip
+    """The statement with its UUID variables (`names`, whose `values` are in `text`) as marks,
+    checked against a compilation with other UUIDs (statements.make_template)."""
     probes = [uuid.uuid4() for _ in names]
     probed = compile_read(
         schema, document, {**variables, **{n: str(p) for n, p in zip(names, probes, strict=True)}},

@@ -28,7 +28,7 @@ from metadata.services import ddl
 from metadata.snapshot import ObjectModel, WorkspaceModel
 from permissions.services.access import FULL_ACCESS, ObjectAccess
 from records.query import filters, guard
-from records.services.targets import require_reachable
+from records.services.targets import matching_ids, require_reachable
 from records.services.values import Actor, columns_of
 
 RIGHTS = {
@@ -61,18 +61,8 @@ def require_in_rows(model: WorkspaceModel, obj: ObjectModel, access: ObjectAcces
     """FORBIDDEN unless every record of `ids` matches the role's row-level filter."""
     if access.row_filter is None or not ids:
         return
-    wanted = sorted({str(i) for i in ids})
-    alias = sql.Identifier("t")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("SELECT count(*) FROM {} AS t WHERE t.id = ANY({}::uuid[]) AND {}").format(
-                _table(model, obj),
-                sql.Literal(wanted),
-                filters.match(obj, access.row_filter, alias),
-            )
-        )
-        row = cursor.fetchone()
-    if not row or int(row[0]) != len(wanted):
+    wanted = {str(i) for i in ids}
+    if matching_ids(model, obj, access.row_filter, wanted) != wanted:
         raise Forbidden(
             f"The {obj.name_singular} would fall outside the records your role may reach.",
             field="data",

@@ -9,7 +9,7 @@ unreadable. One query per relation field of the batch, and only for targets unde
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -17,8 +17,23 @@ from psycopg import sql
 
 from crm.errors import BadUserInput, Forbidden, NotFound
 from metadata.field_types.relation import MANY_TO_ONE
+from metadata.services import ddl
 from metadata.snapshot import FieldModel, ObjectModel, WorkspaceModel
 from records.query import filters, guard
+
+
+def matching_ids(model: WorkspaceModel, obj: ObjectModel, row_filter: Mapping[str, Any],
+                 ids: Iterable[str]) -> set[str]:  # fmt: skip
+    """Those of `ids` (UUID text) whose record matches the row-level filter `row_filter`."""
+    alias = sql.Identifier("t")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT t.id::text FROM {} AS t WHERE t.id = ANY({}::uuid[]) AND {}").format(
+                ddl.qualified(model.schema, obj.table), sql.Literal(sorted(ids)),
+                filters.match(obj, row_filter, alias),
+            )
+        )  # fmt: skip
+        return {str(row[0]) for row in cursor.fetchall()}
 
 
 def _relation_of(obj: ObjectModel, key: str) -> FieldModel | None:
@@ -56,16 +71,7 @@ def require_reachable(model: WorkspaceModel, obj: ObjectModel, access_for: guard
             )
         if access.row_filter is None:
             continue
-        alias = sql.Identifier("t")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("SELECT t.id::text FROM {}.{} AS t WHERE t.id = ANY({}::uuid[]) AND {}").format(
-                    sql.Identifier(model.schema), sql.Identifier(target.table),
-                    sql.Literal(sorted(ids)), filters.match(target, access.row_filter, alias),
-                )
-            )  # fmt: skip
-            reachable = {str(row[0]) for row in cursor.fetchall()}
-        if ids - reachable:
+        if ids - matching_ids(model, target, access.row_filter, ids):
             if key == relation.name:
                 raise NotFound(f"No {target.name_singular} matches {key}.connect.where.", field=key)
             raise BadUserInput(
