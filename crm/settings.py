@@ -242,6 +242,7 @@ GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 10_000)
 # Bounded caches of metadata snapshots (per workspace and version) and generated GraphQL
 # schemas (per data-model fingerprint).
 METADATA_CACHE_SIZE = env_int("METADATA_CACHE_SIZE", 1000)
+PERMISSIONS_CACHE_SIZE = env_int("PERMISSIONS_CACHE_SIZE", 4096)
 GRAPHQL_SCHEMA_CACHE_SIZE = env_int("GRAPHQL_SCHEMA_CACHE_SIZE", 64)
 # Compiled read statements per process (records/graphql/statements.py); 0 turns it off.
 GRAPHQL_STATEMENT_CACHE_SIZE = env_int("GRAPHQL_STATEMENT_CACHE_SIZE", 512)

@@ -153,9 +153,7 @@ def from_json(data: Mapping[str, Any]) -> RolePermissions:
     )
 
 
-cache: LRU[tuple[Any, ...], RolePermissions] = LRU(
-    int(getattr(settings, "PERMISSIONS_CACHE_SIZE", 4096))
-)
+cache: LRU[tuple[Any, ...], RolePermissions] = LRU(int(settings.PERMISSIONS_CACHE_SIZE))
 
 
 def cache_key(principal: Principal) -> tuple[Any, ...]:
